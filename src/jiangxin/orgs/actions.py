@@ -103,12 +103,12 @@ def do_set_organization_active(
         raise PermissionDenied("orgs.manage_scope", _("This organization is outside your scope."))
     if org.is_root():
         raise DomainError("orgs.root", _("The root organization cannot be deactivated."))
-    if not active and org.get_children().filter(is_active=True).exists():
+    if not active and Organization.objects.get_children(org).filter(is_active=True).exists():
         raise DomainError(
             "orgs.active_children",
             _("Deactivate the organizations under it first."),
         )
-    if active and not org.get_parent().is_active:
+    if active and not Organization.objects.get_parent(org).is_active:
         raise DomainError("orgs.parent_inactive", _("The parent organization is deactivated."))
     if org.is_active == active:
         return org
