@@ -11,5 +11,6 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("jiangxin.accounts.urls")),
     path("orgs/", include("jiangxin.orgs.urls")),
+    path("reference/", include("jiangxin.reference.urls")),
     path("", include("jiangxin.core.urls")),
 ]

@@ -14,14 +14,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language (Chinese unless English is active)."""
         lang = get_language() or "zh-hans"
         return self.name_en if lang.startswith("en") and self.name_en else self.name_zh
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Region(BilingualName):
@@ -49,7 +49,7 @@ class Region(BilingualName):
 
 
 class Industry(BilingualName):
-    """GB/T 4754-2017 industry classification: a section (门类, letter) or division (大类, 2 digits)."""
+    """GB/T 4754-2017 industry classification: a section (门类, A-T) or a division (大类, 01-97)."""
 
     class Level(models.TextChoices):
         SECTION = "section", _("Section")
