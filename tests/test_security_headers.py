@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-PAGES = ["accounts:login", "core:dashboard", "orgs:list", "orgs:user_list"]
+PAGES = ["core:dashboard", "orgs:list", "orgs:user_list", "accounts:security"]
 
 
 def _check_headers(response) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,7 @@ PUBLIC = {
     "accounts:login",
     "accounts:two_factor_verify",  # needs a signed pending-login token from the password step
     "accounts:two_factor_enrol",  # same
+    "accounts:logout",  # POST only; signing out needs no session (an expired one just redirects)
 }
 
 METHODS = ["get", "post", "put", "patch", "delete", "head", "options"]

@@ -45,7 +45,12 @@ class CharacterClassValidator:
 
 
 class PasswordHistoryValidator:
-    """The new password may not equal the current one or any of the previous `depth` - 1."""
+    """The new password may not equal any of the user's last `depth` passwords.
+
+    The history holds every password set, newest first, the current one included (it is
+    written together with the password), so the last `depth` entries are the last `depth`
+    passwords. The current hash is checked too, for users whose history is incomplete.
+    """
 
     def __init__(self, depth: int = 5) -> None:
         self.depth = depth
@@ -55,7 +60,7 @@ class PasswordHistoryValidator:
             return
         if user.password and check_password(password, user.password):
             raise self._error()
-        previous = user.password_history.all()[: self.depth - 1]
+        previous = user.password_history.all()[: self.depth]
         if any(check_password(password, entry.password) for entry in previous):
             raise self._error()
 

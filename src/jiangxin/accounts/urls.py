@@ -11,4 +11,6 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("security/", views.security, name="security"),
+    path("security/two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path("security/backup-codes/", views.backup_codes, name="backup_codes"),
 ]
