@@ -188,3 +188,48 @@ def do_change_password(*, user_id: int, new_password: str, acting_user: User) ->
     PasswordHistory.objects.filter(pk__in=stale).delete()
     record_event("auth.password_changed", actor=acting_user, obj=user)
     return user
+
+
+def _require_security_admin(acting_user: User, target: User) -> None:
+    if not rules.can_unlock_accounts(acting_user):
+        raise PermissionDenied(
+            "accounts.security_admin_only", _("Only the security administrator may do this.")
+        )
+    if target.pk == acting_user.pk:
+        raise PermissionDenied("accounts.self_grant", _("You may not do this to your own account."))
+
+
+@transaction.atomic
+def do_unlock_user(*, acting_user: User, user_id: int) -> int:
+    """Lift a sign-in lock (django-axes) before its 30 minutes are over. Returns the number of
+    failed-attempt records removed."""
+    from axes.utils import reset
+
+    target = User.objects.get(pk=user_id)
+    _require_security_admin(acting_user, target)
+    removed = reset(username=target.get_username())
+    record_event(
+        "auth.unlocked", actor=acting_user, obj=target, summary={"attempts_removed": removed}
+    )
+    return int(removed or 0)
+
+
+@transaction.atomic
+def do_reset_two_factor(*, acting_user: User, user_id: int) -> int:
+    """Remove every second-factor device of a person who lost theirs; they enrol anew at their
+    next sign-in (which still requires their password). Their sessions end."""
+    from django_otp import devices_for_user
+
+    from jiangxin.accounts.sessions import end_sessions_of
+
+    target = User.objects.select_for_update().get(pk=user_id)
+    _require_security_admin(acting_user, target)
+    devices = list(devices_for_user(target, confirmed=None))
+    for device in devices:
+        device.delete()
+    end_sessions_of(target)
+    record_event(
+        "auth.second_factor_reset", actor=acting_user, obj=target,
+        summary={"devices_removed": len(devices)},
+    )
+    return len(devices)

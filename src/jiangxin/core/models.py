@@ -71,6 +71,33 @@ class AuditChainHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self) -> str:
+        return f"{self.last_event_id} {self.last_hash[:12]}"
+
+
+class AuditAnchor(models.Model):
+    """Where the chain starts after a retention purge deleted its oldest rows.
+
+    `prev_hash` is the hash of the last purged row, i.e. the `prev_hash` the first kept row
+    (`first_kept_id`) carries. The anchor is itself HMAC'd (`hash`) so it cannot be forged
+    without the audit key, and is append-only like the events.
+    """
+
+    created_at = models.DateTimeField(_("created at"))
+    purged_before = models.DateTimeField(_("purged events older than"))
+    purged_count = models.PositiveBigIntegerField(_("purged events"))
+    first_kept_id = models.BigIntegerField(_("first kept event"), unique=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit chain anchor")
+        verbose_name_plural = _("audit chain anchors")
+        ordering = ["-first_kept_id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_kept_id} ({self.purged_count})"
+
 
 class CalendarYear(models.Model):
     """A year whose State Council holiday schedule was entered by an officer.

@@ -16,5 +16,7 @@ urlpatterns = [
     path("users/<int:pk>/grant/", views.user_grant, name="user_grant"),
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
     path("users/<int:pk>/reveal-phone/", views.user_reveal_phone, name="user_reveal_phone"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
+    path("users/<int:pk>/reset-2fa/", views.user_reset_two_factor, name="user_reset_two_factor"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
 ]

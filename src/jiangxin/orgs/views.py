@@ -287,6 +287,7 @@ def _user_detail_context(request: HttpRequest, target: User, **extra: Any) -> di
         "grant_form": extra.pop("grant_form", None) or _grant_form(request),
         "reveal_form": extra.pop("reveal_form", None) or forms.RevealForm(),
         "can_reveal": rules.can_reveal_personal_data(request.user) and bool(target.phone),
+        "can_unlock": rules.can_unlock_accounts(request.user) and target.pk != request.user.pk,
         "is_self": target.pk == request.user.pk,
         "breadcrumbs": [_users_crumb(), {"label": str(target)}],
         **extra,
@@ -352,6 +353,37 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request, _("The account was reactivated.") if active else _("The account was deactivated.")
+        )
+    return redirect("orgs:user_detail", pk=target.pk)
+
+
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(rules.can_unlock_accounts(request.user))
+    target = get_object_or_404(selectors.users_visible_to(request.user), pk=pk)
+    try:
+        removed = account_actions.do_unlock_user(acting_user=request.user, user_id=target.pk)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("Sign-in unlocked (%(n)d failed attempts cleared).") % {"n": removed}
+        )
+    return redirect("orgs:user_detail", pk=target.pk)
+
+
+@require_POST
+def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(rules.can_unlock_accounts(request.user))
+    target = get_object_or_404(selectors.users_visible_to(request.user), pk=pk)
+    try:
+        account_actions.do_reset_two_factor(acting_user=request.user, user_id=target.pk)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Two-factor devices removed. The person sets up a new one at the next sign-in."),
         )
     return redirect("orgs:user_detail", pk=target.pk)
 

@@ -102,3 +102,24 @@ def test_deactivated_user_loses_sessions(client, world):
     do_set_user_active(acting_user=world.users["hebei_officer"], user_id=clerk.pk, active=False)
     response = client.get("/")
     assert response.status_code == 302
+
+
+def test_security_admin_unlocks_and_resets_two_factor(client, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jiangxin.accounts.actions import do_reset_two_factor, do_unlock_user
+
+    officer = world.users["program_officer"]
+    TOTPDevice.objects.create(user=officer, confirmed=True, name="phone")
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": officer.username, "password": "wrong-Pass1!"})
+    from axes.models import AccessAttempt
+
+    assert AccessAttempt.objects.filter(username=officer.username).exists()
+    with pytest.raises(PermissionDenied):
+        do_unlock_user(acting_user=world.users["hebei_officer"], user_id=officer.pk)
+    assert do_unlock_user(acting_user=world.users["security_admin"], user_id=officer.pk) >= 1
+    assert not AccessAttempt.objects.filter(username=officer.username).exists()
+    assert do_reset_two_factor(acting_user=world.users["security_admin"], user_id=officer.pk) == 1
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    assert AuditEvent.objects.filter(action="auth.second_factor_reset", object_id=str(officer.pk)).exists()
