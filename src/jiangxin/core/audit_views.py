@@ -197,3 +197,65 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
         filename=export_filename(),
         content_type=XLSX_CONTENT_TYPE,
     )
+
+
+# --- Chain verification as a background task ---------------------------------------------------
+
+
+def _verification_context(result: Any) -> dict[str, Any]:
+    from jiangxin.core.audit import ChainReport
+
+    context: dict[str, Any] = {"result": result, "finished": result.is_finished}
+    if result.is_finished and result.status == "SUCCESSFUL":
+        data = result.return_value
+        report = ChainReport(
+            ok=data["ok"], checked=data["checked"], first_id=data["first_id"],
+            last_id=data["last_id"], first_broken_id=data["first_broken_id"],
+            problem=data["problem"],
+        )
+        context["report"] = report
+    return context
+
+
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    """POST: start verifying the whole chain in the background; show progress, then the verdict."""
+    if not rules.can_read_audit_log(request.user):
+        raise Http404
+    if request.method != "POST":
+        return redirect("core:audit_list")
+    from jiangxin.core.tasks import verify_audit_chain_task
+
+    result = verify_audit_chain_task.enqueue(requested_by_id=request.user.pk)
+    if not result.is_finished:
+        return redirect("core:audit_verify_status", result_id=result.id)
+    return render(
+        request,
+        "core/audit_verify.html",
+        {**_verification_context(result), "breadcrumbs": _verify_crumbs()},
+    )
+
+
+@require_GET
+def audit_verify_status(request: HttpRequest, result_id: str) -> HttpResponse:
+    """The verification's state; the page polls this (htmx) until the task has finished."""
+    if not rules.can_read_audit_log(request.user):
+        raise Http404
+    from django_tasks.exceptions import TaskResultDoesNotExist
+
+    from jiangxin.core.tasks import verify_audit_chain_task
+
+    try:
+        result = verify_audit_chain_task.get_result(result_id)
+    except (TaskResultDoesNotExist, ValueError, NotImplementedError) as exc:
+        raise Http404 from exc
+    template = "core/audit_verify.html#verdict" if request.htmx else "core/audit_verify.html"  # type: ignore[attr-defined]
+    return render(
+        request, template, {**_verification_context(result), "breadcrumbs": _verify_crumbs()}
+    )
+
+
+def _verify_crumbs() -> list[dict[str, str]]:
+    return [
+        {"label": _("Audit log"), "url": reverse("core:audit_list")},
+        {"label": _("Chain verification")},
+    ]

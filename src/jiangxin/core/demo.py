@@ -177,7 +177,7 @@ def build_demo() -> list[DemoLogin]:
     if not Organization.objects.filter(depth=1).exists():
         _build_tree()
     logins = []
-    for username, full_name, role, org_name in DEMO_USERS:
+    for number, (username, full_name, role, org_name) in enumerate(DEMO_USERS, start=1):
         org = Organization.objects.get(name=org_name)
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -185,6 +185,8 @@ def build_demo() -> list[DemoLogin]:
                 acting_user=None, username=username, full_name=full_name,
                 password=DEMO_PASSWORD, must_change_password=False,
                 email=f"{username}@example.cn",
+                # Fictitious numbers (the 13800138xxx test range), shown masked everywhere.
+                phone=f"13800138{number:03d}",
             )
             do_grant_role(acting_user=None, user_id=user.pk, organization_id=org.pk, role=role)
         tokens = _issue_tokens(user) if rules.requires_two_factor(user) else []

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DomainError(Exception):
     """A refused action. `rule` is a stable code (for tests, logs and the API); `message` is
     the translated sentence shown to the user."""
 
-    def __init__(self, rule: str, message: str | Promise) -> None:
+    def __init__(self, rule: str, message: StrOrPromise) -> None:
         super().__init__(str(message))
         self.rule = rule
         self.message = message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,7 @@ class OrganizationFilterForm(JiangxinForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("All kinds")), *Organization.Kind.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("All kinds")), *Organization.Kind.choices]
 
 
 class OrganizationForm(JiangxinForm):
@@ -52,7 +52,7 @@ class OrganizationForm(JiangxinForm):
             del self.fields["kind"]
         else:
             labels = dict(Organization.Kind.choices)
-            self.fields["kind"].choices = [(k, labels[k]) for k in kinds]
+            cast(forms.ChoiceField, self.fields["kind"]).choices = [(k, labels[k]) for k in kinds]
 
 
 class UserFilterForm(JiangxinForm):
@@ -66,7 +66,7 @@ class UserFilterForm(JiangxinForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("All roles")), *Role.choices]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [("", _("All roles")), *Role.choices]
 
 
 class UserCreateForm(JiangxinForm):
@@ -101,9 +101,9 @@ class GrantForm(JiangxinForm):
 
     def __init__(self, *args: Any, organizations: Any, roles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
+        cast(forms.ModelChoiceField, self.fields["organization"]).queryset = organizations
         labels = dict(Role.choices)
-        self.fields["role"].choices = [(r, labels[r]) for r in roles]
+        cast(forms.ChoiceField, self.fields["role"]).choices = [(r, labels[r]) for r in roles]
 
 
 class RevealForm(JiangxinForm):
