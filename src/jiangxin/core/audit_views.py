@@ -124,13 +124,11 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     filter_form = AuditFilterForm(request.GET or None)
     events = filter_audit_events(audit_events_visible_to(request.user), filter_form.filters())
     page_obj = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    htmx = getattr(request, "htmx", None)
-    template = "core/audit_list.html"
-    if htmx and htmx.target == "results" and not htmx.history_restore_request:
-        template += "#results"
+    # htmx filters get the whole page too: the form selects #results and the export link
+    # (hx-select-oob), so the link always carries the filters shown.
     response = render(
         request,
-        template,
+        "core/audit_list.html",
         {
             "page_obj": page_obj,
             "filter_form": filter_form,

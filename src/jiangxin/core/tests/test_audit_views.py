@@ -170,15 +170,17 @@ def test_query_count_does_not_grow_with_rows(auditor, world, django_assert_num_q
         assert _rows(auditor.get(LIST)) == min(50, AuditEvent.objects.count())
 
 
-def test_htmx_gets_only_the_results(auditor):
+def test_htmx_filter_gets_results_and_an_export_link_with_the_same_filters(auditor):
     record_event("test.htmx")
     response = auditor.get(
         LIST, {"action": "test."}, headers={"HX-Request": "true", "HX-Target": "results"}
     )
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="results">')
-    assert "<html" not in html and "test.htmx" in html
-    assert "HX-Target" in response["Vary"]
+    assert '<div id="results">' in html and "test.htmx" in html
+    # The form swaps #results and, out of band, the export link: it must carry the filters.
+    assert 'hx-select-oob="#export-link"' in html
+    link = re.search(r'<a id="export-link"[^>]*href="([^"]+)"', html)
+    assert link is not None and "action=test." in link.group(1)
 
 
 # --- Detail -------------------------------------------------------------------------------------
