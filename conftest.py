@@ -13,7 +13,8 @@ import pytest
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "reveals_personal_data: the test shows a full ID/phone through the audited reveal"
+        "markers",
+        "reveals_personal_data: the test shows a full ID/phone through the audited reveal",
     )
 
 
@@ -40,3 +41,13 @@ def world(db):  # type: ignore[no-untyped-def]
     from tests.factories import build_world
 
     return build_world()
+
+
+@pytest.fixture
+def english():  # type: ignore[no-untyped-def]
+    """Run a test with English active, for assertions on the English original messages
+    (Simplified Chinese is the default language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

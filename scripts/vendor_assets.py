@@ -19,8 +19,11 @@ FILES = {
     "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
     "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
     "bootstrap-icons/font/bootstrap-icons.min.css": "bootstrap-icons/bootstrap-icons.min.css",
-    "bootstrap-icons/font/fonts/bootstrap-icons.woff2": "bootstrap-icons/fonts/bootstrap-icons.woff2",
-    "bootstrap-icons/font/fonts/bootstrap-icons.woff": "bootstrap-icons/fonts/bootstrap-icons.woff",
+    # The icon font; the CSS refers to it as fonts/bootstrap-icons.woff2 (and .woff).
+    **{
+        f"bootstrap-icons/font/fonts/{name}": f"bootstrap-icons/fonts/{name}"
+        for name in ("bootstrap-icons.woff2", "bootstrap-icons.woff")
+    },
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
 }
@@ -29,7 +32,9 @@ FILES = {
 def main() -> int:
     missing = [src for src in FILES if not (NODE / src).exists()]
     if missing:
-        print("Missing front-end files (run `npm ci` first):", *missing, sep="\n  ", file=sys.stderr)
+        print(
+            "Missing front-end files (run `npm ci` first):", *missing, sep="\n  ", file=sys.stderr
+        )
         return 1
     for src, dst in FILES.items():
         target = DEST / dst

@@ -22,16 +22,29 @@ def test_guard_finds_ids_and_phones():
 
 @pytest.fixture
 def person_with_phone(world):  # type: ignore[no-untyped-def]
-    user = do_create_user(acting_user=None, username="phoneuser", full_name="王小明",
-                          password=PASSWORD, phone="13812345678", must_change_password=False)
-    do_grant_role(acting_user=None, user_id=user.pk, organization_id=world.hebei_union.pk,
-                  role=Role.UNIT_CLERK)
+    user = do_create_user(
+        acting_user=None,
+        username="phoneuser",
+        full_name="王小明",
+        password=PASSWORD,
+        phone="13812345678",
+        must_change_password=False,
+    )
+    do_grant_role(
+        acting_user=None,
+        user_id=user.pk,
+        organization_id=world.hebei_union.pk,
+        role=Role.UNIT_CLERK,
+    )
     return user
 
 
 def test_phone_is_masked_on_list_and_detail(client, world, person_with_phone):
     client.force_login(world.users["hebei_officer"])
-    for url in (reverse("orgs:user_list"), reverse("orgs:user_detail", args=[person_with_phone.pk])):
+    for url in (
+        reverse("orgs:user_list"),
+        reverse("orgs:user_detail", args=[person_with_phone.pk]),
+    ):
         html = client.get(url).content.decode()
         assert "138****5678" in html
 

@@ -57,9 +57,19 @@ MATRIX = [
     ("system_admin", "core:audit_list", None, MISSING),
     ("program_officer", "core:audit_list", None, MISSING),
     # Dashboard: everyone signed in.
-    *[(u, "core:dashboard", None, OK) for u in (
-        "program_officer", "hebei_officer", "hebei_clerk", "expert", "craftsman",
-        "system_admin", "security_admin", "audit_admin")],
+    *[
+        (u, "core:dashboard", None, OK)
+        for u in (
+            "program_officer",
+            "hebei_officer",
+            "hebei_clerk",
+            "expert",
+            "craftsman",
+            "system_admin",
+            "security_admin",
+            "audit_admin",
+        )
+    ],
 ]
 
 
@@ -71,8 +81,9 @@ def _url(world, name: str, obj: str | None) -> str:  # type: ignore[no-untyped-d
     return reverse(name, args=[getattr(world, obj).pk])
 
 
-@pytest.mark.parametrize(("user", "name", "obj", "expected"), MATRIX,
-                         ids=[f"{u}-{n}-{o}" for u, n, o, _ in MATRIX])
+@pytest.mark.parametrize(
+    ("user", "name", "obj", "expected"), MATRIX, ids=[f"{u}-{n}-{o}" for u, n, o, _ in MATRIX]
+)
 def test_scope_matrix(client, world, user, name, obj, expected):
     client.force_login(world.users[user])
     response = client.get(_url(world, name, obj))

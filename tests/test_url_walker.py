@@ -72,4 +72,8 @@ def test_public_views_answer_anonymous_visitors_without_error(client):
             continue
         for method in METHODS:
             response = getattr(client, method)(_sample_path(pattern))
-            assert response.status_code in {200, 302, 400, 405}, (method, name, response.status_code)
+            assert response.status_code in {200, 302, 400, 405}, (
+                method,
+                name,
+                response.status_code,
+            )

@@ -67,8 +67,13 @@ def do_create_user(
         "user.created",
         actor=acting_user,
         obj=user,
-        summary={"after": {"username": user.username, "full_name": user.full_name,
-                           "phone": mask_phone(user.phone)}},
+        summary={
+            "after": {
+                "username": user.username,
+                "full_name": user.full_name,
+                "phone": mask_phone(user.phone),
+            }
+        },
     )
     return user
 
@@ -108,8 +113,12 @@ def do_grant_role(
                 user=target, organization=org, role=role, granted_by=acting_user
             )
     except IntegrityError as exc:  # a concurrent grant won the race
-        raise _separation_error() if role in ADMIN_ROLES else DomainError(
-            "accounts.grant_exists", _("This person already holds this role there.")
+        raise (
+            _separation_error()
+            if role in ADMIN_ROLES
+            else DomainError(
+                "accounts.grant_exists", _("This person already holds this role there.")
+            )
         ) from exc
     rules.forget_grants(target)
     record_event(
@@ -124,8 +133,10 @@ def do_grant_role(
 
 @transaction.atomic
 def do_revoke_role(*, acting_user: User, grant_id: int) -> RoleGrant:
-    grant = RoleGrant.objects.select_for_update().select_related("organization", "user").get(
-        pk=grant_id
+    grant = (
+        RoleGrant.objects.select_for_update()
+        .select_related("organization", "user")
+        .get(pk=grant_id)
     )
     if grant.revoked_at is not None:
         return grant
@@ -141,8 +152,13 @@ def do_revoke_role(*, acting_user: User, grant_id: int) -> RoleGrant:
         "role.revoked",
         actor=acting_user,
         obj=grant,
-        summary={"before": {"user": grant.user.username, "role": grant.role,
-                            "organization": grant.organization.name}},
+        summary={
+            "before": {
+                "user": grant.user.username,
+                "role": grant.role,
+                "organization": grant.organization.name,
+            }
+        },
     )
     return grant
 
@@ -229,7 +245,9 @@ def do_reset_two_factor(*, acting_user: User, user_id: int) -> int:
         device.delete()
     end_sessions_of(target)
     record_event(
-        "auth.second_factor_reset", actor=acting_user, obj=target,
+        "auth.second_factor_reset",
+        actor=acting_user,
+        obj=target,
         summary={"devices_removed": len(devices)},
     )
     return len(devices)

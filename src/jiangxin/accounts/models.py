@@ -95,7 +95,9 @@ class RoleGrant(models.Model):
             # 三员分立 in the database: at most one active administrator role per person.
             models.UniqueConstraint(
                 fields=["user"],
-                condition=models.Q(revoked_at__isnull=True, role__in=[r.value for r in ADMIN_ROLES]),
+                condition=models.Q(
+                    revoked_at__isnull=True, role__in=[r.value for r in ADMIN_ROLES]
+                ),
                 name="rolegrant_one_admin_role_per_user",
             ),
             models.CheckConstraint(
@@ -122,3 +124,6 @@ class PasswordHistory(models.Model):
         verbose_name = _("password history entry")
         verbose_name_plural = _("password history")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"

@@ -89,11 +89,7 @@ def subtree_q(paths: Iterable[str], field: str = "path") -> Q:
 
 def grant_paths(user: User | AnonymousUser, roles: Iterable[str] | None = None) -> list[str]:
     wanted = set(roles) if roles is not None else None
-    return [
-        g.organization.path
-        for g in active_grants(user)
-        if wanted is None or g.role in wanted
-    ]
+    return [g.organization.path for g in active_grants(user) if wanted is None or g.role in wanted]
 
 
 def is_in_scope(user: User | AnonymousUser, org: Organization, roles: Iterable[str]) -> bool:

@@ -207,8 +207,11 @@ def _verification_context(result: Any) -> dict[str, Any]:
     if result.is_finished and result.status == "SUCCESSFUL":
         data = result.return_value
         report = ChainReport(
-            ok=data["ok"], checked=data["checked"], first_id=data["first_id"],
-            last_id=data["last_id"], first_broken_id=data["first_broken_id"],
+            ok=data["ok"],
+            checked=data["checked"],
+            first_id=data["first_id"],
+            last_id=data["last_id"],
+            first_broken_id=data["first_broken_id"],
             problem=data["problem"],
         )
         context["report"] = report

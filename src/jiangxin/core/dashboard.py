@@ -60,8 +60,11 @@ def dashboard_for(user: User) -> list[Panel]:
 
             panel.stats = [
                 Stat(_("Organizations"), Organization.objects.count(), reverse("orgs:list")),
-                Stat(_("Announced calendar years entered"), CalendarYear.objects.count(),
-                     reverse("core:calendar")),
+                Stat(
+                    _("Announced calendar years entered"),
+                    CalendarYear.objects.count(),
+                    reverse("core:calendar"),
+                ),
             ]
         elif role == Role.SECURITY_ADMIN:
             from axes.models import AccessAttempt
@@ -69,25 +72,39 @@ def dashboard_for(user: User) -> list[Panel]:
 
             users = org_selectors.users_visible_to(user)
             panel.stats = [
-                Stat(_("Active users"), users.filter(is_active=True).count(),
-                     reverse("orgs:user_list")),
-                Stat(_("Locked usernames"),
-                     AccessAttempt.objects.filter(failures_since_start__gte=settings.AXES_FAILURE_LIMIT).count()),
+                Stat(
+                    _("Active users"),
+                    users.filter(is_active=True).count(),
+                    reverse("orgs:user_list"),
+                ),
+                Stat(
+                    _("Locked usernames"),
+                    AccessAttempt.objects.filter(
+                        failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+                    ).count(),
+                ),
                 Stat(_("Active role grants"), org_selectors.grants_visible_to(user).count()),
             ]
         elif role == Role.AUDIT_ADMIN:
             since = timezone.now() - timedelta(days=1)
             week = timezone.now() - timedelta(days=7)
             panel.stats = [
-                Stat(_("Audit events in the last 24 hours"),
-                     AuditEvent.objects.filter(occurred_at__gte=since).count(),
-                     reverse("core:audit_list")),
-                Stat(_("Denied or failed in the last 7 days"),
-                     AuditEvent.objects.filter(occurred_at__gte=week).exclude(outcome="success").count()),
+                Stat(
+                    _("Audit events in the last 24 hours"),
+                    AuditEvent.objects.filter(occurred_at__gte=since).count(),
+                    reverse("core:audit_list"),
+                ),
+                Stat(
+                    _("Denied or failed in the last 7 days"),
+                    AuditEvent.objects.filter(occurred_at__gte=week)
+                    .exclude(outcome="success")
+                    .count(),
+                ),
                 Stat(_("Audit events in total"), AuditEvent.objects.count()),
             ]
         else:
-            panel.stats = [Stat(_("Organizations I act for"),
-                                sum(1 for g in grants if g.role == role.value))]
+            panel.stats = [
+                Stat(_("Organizations I act for"), sum(1 for g in grants if g.role == role.value))
+            ]
         panels.append(panel)
     return panels

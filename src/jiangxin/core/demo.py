@@ -21,7 +21,7 @@ from jiangxin.orgs.models import Organization
 from jiangxin.reference.models import Industry, Region
 
 #: Meets the password policy (≥8 characters, 4 character classes, not common).
-DEMO_PASSWORD = "Gongjiang@2024"
+DEMO_PASSWORD = "Gongjiang@2024"  # noqa: S105 - printed for the demo; never in production
 OTP_TOKENS_PER_USER = 5
 
 K = Organization.Kind
@@ -75,20 +75,44 @@ CENTRAL_ENTERPRISE_UNIONS = [
 
 # (province code, city region code, city federation, enterprises [(name, en, industry)])
 CITIES = [
-    ("130000", "130100", "石家庄市总工会", "Shijiazhuang Federation of Trade Unions", [
-        ("石家庄钢铁有限责任公司", "Shijiazhuang Iron and Steel Co., Ltd.", "31"),
-        ("华北制药集团有限责任公司", "North China Pharmaceutical Group", "27"),
-    ]),
-    ("130000", "130200", "唐山市总工会", "Tangshan Federation of Trade Unions", [
-        ("中车唐山机车车辆有限公司", "CRRC Tangshan Co., Ltd.", "37"),
-    ]),
-    ("410000", "410100", "郑州市总工会", "Zhengzhou Federation of Trade Unions", [
-        ("郑州煤矿机械集团股份有限公司", "Zhengzhou Coal Mining Machinery Group", "35"),
-        ("宇通客车股份有限公司", "Yutong Bus Co., Ltd.", "36"),
-    ]),
-    ("410000", "410300", "洛阳市总工会", "Luoyang Federation of Trade Unions", [
-        ("中国一拖集团有限公司", "YTO Group Corporation", "35"),
-    ]),
+    (
+        "130000",
+        "130100",
+        "石家庄市总工会",
+        "Shijiazhuang Federation of Trade Unions",
+        [
+            ("石家庄钢铁有限责任公司", "Shijiazhuang Iron and Steel Co., Ltd.", "31"),
+            ("华北制药集团有限责任公司", "North China Pharmaceutical Group", "27"),
+        ],
+    ),
+    (
+        "130000",
+        "130200",
+        "唐山市总工会",
+        "Tangshan Federation of Trade Unions",
+        [
+            ("中车唐山机车车辆有限公司", "CRRC Tangshan Co., Ltd.", "37"),
+        ],
+    ),
+    (
+        "410000",
+        "410100",
+        "郑州市总工会",
+        "Zhengzhou Federation of Trade Unions",
+        [
+            ("郑州煤矿机械集团股份有限公司", "Zhengzhou Coal Mining Machinery Group", "35"),
+            ("宇通客车股份有限公司", "Yutong Bus Co., Ltd.", "36"),
+        ],
+    ),
+    (
+        "410000",
+        "410300",
+        "洛阳市总工会",
+        "Luoyang Federation of Trade Unions",
+        [
+            ("中国一拖集团有限公司", "YTO Group Corporation", "35"),
+        ],
+    ),
 ]
 
 
@@ -126,14 +150,21 @@ def _industry(code: str) -> Industry | None:
 
 def _build_tree() -> None:
     root = do_create_organization(
-        acting_user=None, parent=None, name="中华全国总工会", kind=K.ACFTU,
+        acting_user=None,
+        parent=None,
+        name="中华全国总工会",
+        kind=K.ACFTU,
         name_en="All-China Federation of Trade Unions",
     )
     provinces: dict[str, Organization] = {}
     for code, name, name_en in PROVINCES:
         provinces[code] = do_create_organization(
-            acting_user=None, parent=root, name=name, name_en=name_en,
-            kind=K.PROVINCIAL_FEDERATION, region=_region(code),
+            acting_user=None,
+            parent=root,
+            name=name,
+            name_en=name_en,
+            kind=K.PROVINCIAL_FEDERATION,
+            region=_region(code),
         )
     for name, name_en in INDUSTRIAL_UNIONS:
         do_create_organization(
@@ -141,30 +172,48 @@ def _build_tree() -> None:
         )
     for name, name_en in CENTRAL_ENTERPRISE_UNIONS:
         do_create_organization(
-            acting_user=None, parent=root, name=name, name_en=name_en,
+            acting_user=None,
+            parent=root,
+            name=name,
+            name_en=name_en,
             kind=K.CENTRAL_ENTERPRISE_UNION,
         )
     for province_code, city_code, city_name, city_en, enterprises in CITIES:
         province = Organization.objects.get(pk=provinces[province_code].pk)
         city = do_create_organization(
-            acting_user=None, parent=province, name=city_name, name_en=city_en,
-            kind=K.CITY_FEDERATION, region=_region(city_code),
+            acting_user=None,
+            parent=province,
+            name=city_name,
+            name_en=city_en,
+            kind=K.CITY_FEDERATION,
+            region=_region(city_code),
         )
         for ent_name, ent_en, industry in enterprises:
             enterprise = do_create_organization(
-                acting_user=None, parent=city, name=ent_name, name_en=ent_en,
-                kind=K.ENTERPRISE, region=_region(city_code), industry=_industry(industry),
+                acting_user=None,
+                parent=city,
+                name=ent_name,
+                name_en=ent_en,
+                kind=K.ENTERPRISE,
+                region=_region(city_code),
+                industry=_industry(industry),
             )
             do_create_organization(
-                acting_user=None, parent=enterprise, name=f"{ent_name}工会",
-                name_en=f"Trade Union of {ent_en}", kind=K.ENTERPRISE_UNION,
-                region=_region(city_code), industry=_industry(industry),
+                acting_user=None,
+                parent=enterprise,
+                name=f"{ent_name}工会",
+                name_en=f"Trade Union of {ent_en}",
+                kind=K.ENTERPRISE_UNION,
+                region=_region(city_code),
+                industry=_industry(industry),
             )
 
 
 def _issue_tokens(user: User) -> list[str]:
     """Replace the user's demo static tokens with fresh ones (each works once)."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="demo", defaults={"confirmed": True})
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="demo", defaults={"confirmed": True}
+    )
     device.token_set.all().delete()
     tokens = [f"{secrets.randbelow(10**8):08d}" for _ in range(OTP_TOKENS_PER_USER)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=t) for t in tokens)
@@ -182,8 +231,11 @@ def build_demo() -> list[DemoLogin]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = do_create_user(
-                acting_user=None, username=username, full_name=full_name,
-                password=DEMO_PASSWORD, must_change_password=False,
+                acting_user=None,
+                username=username,
+                full_name=full_name,
+                password=DEMO_PASSWORD,
+                must_change_password=False,
                 email=f"{username}@example.cn",
                 # Fictitious numbers (the 13800138xxx test range), shown masked everywhere.
                 phone=f"13800138{number:03d}",
@@ -191,7 +243,12 @@ def build_demo() -> list[DemoLogin]:
             do_grant_role(acting_user=None, user_id=user.pk, organization_id=org.pk, role=role)
         tokens = _issue_tokens(user) if rules.requires_two_factor(user) else []
         logins.append(
-            DemoLogin(username=username, password=DEMO_PASSWORD, role_label=str(role.label),
-                      organization=org.name, otp_tokens=tokens)
+            DemoLogin(
+                username=username,
+                password=DEMO_PASSWORD,
+                role_label=str(role.label),
+                organization=org.name,
+                otp_tokens=tokens,
+            )
         )
     return logins

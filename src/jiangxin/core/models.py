@@ -131,7 +131,10 @@ class CalendarYear(models.Model):
 
 
 class CalendarDay(models.Model):
-    """A day that differs from Monday–Friday in an announced year: a holiday or a make-up workday."""
+    """A day that differs from Monday–Friday in an announced year.
+
+    Either an official holiday (a weekday off) or a make-up workday (a weekend day worked).
+    """
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("Official holiday (day off)")

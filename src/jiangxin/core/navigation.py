@@ -24,7 +24,9 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
     user = request.user
     if not user.is_authenticated:
         return []
-    entries: list[tuple[str, str | Promise, str]] = [("core:dashboard", _("Dashboard"), "speedometer2")]
+    entries: list[tuple[str, str | Promise, str]] = [
+        ("core:dashboard", _("Dashboard"), "speedometer2")
+    ]
     if rules.can_manage_organizations(user):
         entries.append(("orgs:list", _("Organizations"), "diagram-3"))
     if rules.can_manage_users(user):

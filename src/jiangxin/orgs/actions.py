@@ -37,12 +37,13 @@ def do_create_organization(
     if parent is not None:
         # Lock the parent: treebeard computes the next child path from its numchild.
         parent = Organization.objects.select_for_update().get(pk=parent.pk)
-    if acting_user is not None:
-        if parent is None or not account_rules.can_manage_organization(acting_user, parent):
-            raise PermissionDenied(
-                "orgs.manage_scope",
-                _("You may only create organizations inside your own organization's subtree."),
-            )
+    if acting_user is not None and (
+        parent is None or not account_rules.can_manage_organization(acting_user, parent)
+    ):
+        raise PermissionDenied(
+            "orgs.manage_scope",
+            _("You may only create organizations inside your own organization's subtree."),
+        )
     if kind not in child_kinds(parent):
         raise DomainError(
             "orgs.tree_shape",
@@ -67,26 +68,49 @@ def do_create_organization(
         "org.created",
         actor=acting_user,
         obj=org,
-        summary={"after": {"name": org.name, "kind": kind, "parent": parent.name if parent else None}},
+        summary={
+            "after": {"name": org.name, "kind": kind, "parent": parent.name if parent else None}
+        },
     )
     return org
 
 
 @transaction.atomic
 def do_update_organization(
-    *, acting_user: User, organization_id: int, name: str, name_en: str,
-    region: Region | None, industry: Industry | None, credit_code: str,
+    *,
+    acting_user: User,
+    organization_id: int,
+    name: str,
+    name_en: str,
+    region: Region | None,
+    industry: Industry | None,
+    credit_code: str,
 ) -> Organization:
     org = Organization.objects.select_for_update().get(pk=organization_id)
     if not account_rules.can_manage_organization(acting_user, org):
         raise PermissionDenied("orgs.manage_scope", _("This organization is outside your scope."))
-    before = {"name": org.name, "name_en": org.name_en, "region": org.region_id,
-              "industry": org.industry_id, "credit_code": org.credit_code}
+    before = {
+        "name": org.name,
+        "name_en": org.name_en,
+        "region": org.region_id,
+        "industry": org.industry_id,
+        "credit_code": org.credit_code,
+    }
     org.name, org.name_en, org.region, org.industry, org.credit_code = (
-        name.strip(), name_en.strip(), region, industry, credit_code.strip())
+        name.strip(),
+        name_en.strip(),
+        region,
+        industry,
+        credit_code.strip(),
+    )
     org.save(update_fields=["name", "name_en", "region", "industry", "credit_code", "updated_at"])
-    after = {"name": org.name, "name_en": org.name_en, "region": org.region_id,
-             "industry": org.industry_id, "credit_code": org.credit_code}
+    after = {
+        "name": org.name,
+        "name_en": org.name_en,
+        "region": org.region_id,
+        "industry": org.industry_id,
+        "credit_code": org.credit_code,
+    }
     changed = {k: {"before": before[k], "after": after[k]} for k in after if before[k] != after[k]}
     record_event("org.updated", actor=acting_user, obj=org, summary=changed)
     return org

@@ -24,7 +24,10 @@ class OrganizationFilterForm(JiangxinForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("All kinds")), *Organization.Kind.choices]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", _("All kinds")),
+            *Organization.Kind.choices,
+        ]
 
 
 class OrganizationForm(JiangxinForm):
@@ -96,7 +99,9 @@ class UserCreateForm(JiangxinForm):
 
 
 class GrantForm(JiangxinForm):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none()
+    )
     role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args: Any, organizations: Any, roles: list[str], **kwargs: Any) -> None:

@@ -27,7 +27,9 @@ def organizations_managed_by(user: AnyUser) -> QuerySet[Organization]:
     """Organizations the user may create under, edit or deactivate."""
     if rules.has_role(user, Role.SYSTEM_ADMIN):
         return Organization.objects.all()
-    return Organization.objects.filter(rules.subtree_q(rules.grant_paths(user, rules.OFFICER_ROLES)))
+    return Organization.objects.filter(
+        rules.subtree_q(rules.grant_paths(user, rules.OFFICER_ROLES))
+    )
 
 
 def _user_management_paths(user: AnyUser) -> list[str] | None:
@@ -51,7 +53,9 @@ def users_visible_to(user: AnyUser) -> QuerySet[User]:
     )
     any_active = RoleGrant.objects.filter(user=OuterRef("pk"), revoked_at__isnull=True)
     # People without any role yet are visible to whoever created them, so they can be granted one.
-    return User.objects.filter(Q(Exists(in_scope)) | (Q(created_by_id=user.pk) & ~Exists(any_active)))
+    return User.objects.filter(
+        Q(Exists(in_scope)) | (Q(created_by_id=user.pk) & ~Exists(any_active))
+    )
 
 
 def grants_visible_to(user: AnyUser) -> QuerySet[RoleGrant]:

@@ -103,8 +103,10 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_deactivate": can_manage and not org.is_root(),
             "breadcrumbs": [
                 _orgs_crumb(),
-                *({"label": a.display_name, "url": reverse("orgs:detail", args=[a.pk])}
-                  for a in ancestors),
+                *(
+                    {"label": a.display_name, "url": reverse("orgs:detail", args=[a.pk])}
+                    for a in ancestors
+                ),
                 {"label": org.display_name},
             ],
         },
@@ -117,8 +119,9 @@ def organization_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
     _require(rules.can_manage_organization(request.user, parent) and parent.is_active)
     kinds = child_kinds(parent)
     _require(bool(kinds))
-    form = forms.OrganizationForm(request.POST or None, kinds=kinds,
-                                  initial={"region": parent.region_id})
+    form = forms.OrganizationForm(
+        request.POST or None, kinds=kinds, initial={"region": parent.region_id}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             org = actions.do_create_organization(
@@ -151,8 +154,11 @@ def organization_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(selectors.organizations_managed_by(request.user), pk=pk)
     initial = {
-        "name": org.name, "name_en": org.name_en, "region": org.region_id,
-        "industry": org.industry_id, "credit_code": org.credit_code,
+        "name": org.name,
+        "name_en": org.name_en,
+        "region": org.region_id,
+        "industry": org.industry_id,
+        "credit_code": org.credit_code,
     }
     form = forms.OrganizationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -189,14 +195,18 @@ def organization_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
     try:
         actions.do_set_organization_active(
-            acting_user=request.user, organization_id=org.pk, active=active  # type: ignore[arg-type]
+            acting_user=request.user,
+            organization_id=org.pk,
+            active=active,  # type: ignore[arg-type]
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
             request,
-            _("The organization was reactivated.") if active else _("The organization was deactivated."),
+            _("The organization was reactivated.")
+            if active
+            else _("The organization was deactivated."),
         )
     return redirect("orgs:detail", pk=org.pk)
 
@@ -267,7 +277,11 @@ def _grant_form(request: HttpRequest, data: Any = None) -> forms.GrantForm:
     else:
         orgs = selectors.organizations_managed_by(user).filter(is_active=True)
         roles = sorted(
-            {r for g in rules.active_grants(user) for r in rules.GRANTABLE_BY_OFFICER.get(g.role, ())},
+            {
+                r
+                for g in rules.active_grants(user)
+                for r in rules.GRANTABLE_BY_OFFICER.get(g.role, ())
+            },
             key=[r.value for r in Role].index,
         )
     return forms.GrantForm(data, organizations=orgs.order_by("path"), roles=roles)
@@ -276,8 +290,11 @@ def _grant_form(request: HttpRequest, data: Any = None) -> forms.GrantForm:
 def _user_detail_context(request: HttpRequest, target: User, **extra: Any) -> dict[str, Any]:
     visible_grants = selectors.grants_visible_to(request.user).filter(user=target)
     grants = [
-        {"grant": g, "can_revoke": g.role in rules.grantable_roles(request.user, g.organization)
-         and g.user_id != request.user.pk}
+        {
+            "grant": g,
+            "can_revoke": g.role in rules.grantable_roles(request.user, g.organization)
+            and g.user_id != request.user.pk,
+        }
         for g in visible_grants.order_by("role")
     ]
     return {
@@ -346,13 +363,16 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "1"
     try:
         account_actions.do_set_user_active(
-            acting_user=request.user, user_id=target.pk, active=active  # type: ignore[arg-type]
+            acting_user=request.user,
+            user_id=target.pk,
+            active=active,  # type: ignore[arg-type]
         )
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, _("The account was reactivated.") if active else _("The account was deactivated.")
+            request,
+            _("The account was reactivated.") if active else _("The account was deactivated."),
         )
     return redirect("orgs:user_detail", pk=target.pk)
 

@@ -107,7 +107,6 @@ def remove_guards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("core", "0001_initial"),
     ]
@@ -116,11 +115,19 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="AuditAnchor",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("created_at", models.DateTimeField(verbose_name="created at")),
                 ("purged_before", models.DateTimeField(verbose_name="purged events older than")),
                 ("purged_count", models.PositiveBigIntegerField(verbose_name="purged events")),
-                ("first_kept_id", models.BigIntegerField(unique=True, verbose_name="first kept event")),
+                (
+                    "first_kept_id",
+                    models.BigIntegerField(unique=True, verbose_name="first kept event"),
+                ),
                 ("prev_hash", models.CharField(max_length=64, verbose_name="previous hash")),
                 ("hash", models.CharField(max_length=64, verbose_name="hash")),
             ],

@@ -107,7 +107,7 @@ def test_verify_in_small_chunks():
 
 
 @pytest.mark.django_db
-def test_edited_row_is_named(world):
+def test_edited_row_is_named(world, english):
     events = _write(5)
     victim = events[2]
     _disable_guards()
@@ -122,7 +122,7 @@ def test_edited_row_is_named(world):
 
 
 @pytest.mark.django_db
-def test_deleted_middle_row_breaks_the_link_at_the_next_row(world):
+def test_deleted_middle_row_breaks_the_link_at_the_next_row(world, english):
     events = _write(5)
     _disable_guards()
     _delete_row(events[2].pk)

@@ -37,6 +37,7 @@ def _at(monkeypatch, when: dt.datetime, action: str, **kwargs) -> AuditEvent:
 @pytest.fixture
 def auditor(client, world):
     client.force_login(world.users["audit_admin"])
+    client.cookies["jiangxin_language"] = "en"  # the assertions read the English originals
     return client
 
 

@@ -99,7 +99,7 @@ def test_impossible_birth_date() -> None:
     assert error_code(make("11010518000101002")) == "birth_date"  # absurdly early
 
 
-def test_birth_date_in_the_future() -> None:
+def test_birth_date_in_the_future(english) -> None:
     tomorrow = dt.date.today() + dt.timedelta(days=400)  # noqa: DTZ011
     with pytest.raises(ValidationError) as info:
         validate_id_number(make(f"110105{tomorrow:%Y%m%d}002"))

@@ -5,35 +5,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('reference', '0001_initial'),
+        ("reference", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=255, unique=True)),
-                ('depth', models.PositiveIntegerField()),
-                ('numchild', models.PositiveIntegerField(default=0)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=300, verbose_name='English name')),
-                ('kind', models.CharField(choices=[('acftu', 'All-China Federation of Trade Unions'), ('provincial_federation', 'Provincial federation of trade unions'), ('industrial_union', 'National industrial union'), ('central_enterprise_union', 'Central-enterprise union'), ('city_federation', 'City federation of trade unions'), ('enterprise', 'Enterprise'), ('enterprise_union', 'Enterprise union')], max_length=30, verbose_name='kind')),
-                ('credit_code', models.CharField(blank=True, help_text='(optional)', max_length=18, verbose_name='unified social credit code')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('industry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.industry', verbose_name='industry')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=255, unique=True)),
+                ("depth", models.PositiveIntegerField()),
+                ("numchild", models.PositiveIntegerField(default=0)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=300, verbose_name="English name"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("acftu", "All-China Federation of Trade Unions"),
+                            ("provincial_federation", "Provincial federation of trade unions"),
+                            ("industrial_union", "National industrial union"),
+                            ("central_enterprise_union", "Central-enterprise union"),
+                            ("city_federation", "City federation of trade unions"),
+                            ("enterprise", "Enterprise"),
+                            ("enterprise_union", "Enterprise union"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "credit_code",
+                    models.CharField(
+                        blank=True,
+                        help_text="(optional)",
+                        max_length=18,
+                        verbose_name="unified social credit code",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "industry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.industry",
+                        verbose_name="industry",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organization',
-                'verbose_name_plural': 'organizations',
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['acftu', 'provincial_federation', 'industrial_union', 'central_enterprise_union', 'city_federation', 'enterprise', 'enterprise_union'])), name='organization_kind_valid')],
+                "verbose_name": "organization",
+                "verbose_name_plural": "organizations",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "acftu",
+                                    "provincial_federation",
+                                    "industrial_union",
+                                    "central_enterprise_union",
+                                    "city_federation",
+                                    "enterprise",
+                                    "enterprise_union",
+                                ],
+                            )
+                        ),
+                        name="organization_kind_valid",
+                    )
+                ],
             },
         ),
     ]

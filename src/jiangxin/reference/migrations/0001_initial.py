@@ -5,68 +5,123 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='OccupationGroup',
+            name="OccupationGroup",
             fields=[
-                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('code', models.CharField(max_length=10, primary_key=True, serialize=False, verbose_name='code')),
+                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=10, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'occupation major group',
-                'verbose_name_plural': 'occupation major groups',
-                'ordering': ['code'],
+                "verbose_name": "occupation major group",
+                "verbose_name_plural": "occupation major groups",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='SkillLevel',
+            name="SkillLevel",
             fields=[
-                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('code', models.CharField(max_length=30, primary_key=True, serialize=False, verbose_name='code')),
-                ('rank', models.PositiveSmallIntegerField(unique=True, verbose_name='rank')),
+                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=30, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField(unique=True, verbose_name="rank")),
             ],
             options={
-                'verbose_name': 'skill level',
-                'verbose_name_plural': 'skill levels',
-                'ordering': ['rank'],
+                "verbose_name": "skill level",
+                "verbose_name_plural": "skill levels",
+                "ordering": ["rank"],
             },
         ),
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('code', models.CharField(max_length=4, primary_key=True, serialize=False, verbose_name='code')),
-                ('level', models.CharField(choices=[('section', 'Section'), ('division', 'Division')], max_length=10, verbose_name='level')),
-                ('section', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='divisions', to='reference.industry', verbose_name='section')),
+                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=4, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("section", "Section"), ("division", "Division")],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="divisions",
+                        to="reference.industry",
+                        verbose_name="section",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'industry',
-                'verbose_name_plural': 'industries',
-                'ordering': ['code'],
+                "verbose_name": "industry",
+                "verbose_name_plural": "industries",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('code', models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name='code')),
-                ('level', models.CharField(choices=[('province', 'Province-level'), ('prefecture', 'Prefecture-level')], max_length=12, verbose_name='level')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='reference.region', verbose_name='province')),
+                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "Province-level"),
+                            ("prefecture", "Prefecture-level"),
+                        ],
+                        max_length=12,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="reference.region",
+                        verbose_name="province",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative region',
-                'verbose_name_plural': 'administrative regions',
-                'ordering': ['code'],
+                "verbose_name": "administrative region",
+                "verbose_name_plural": "administrative regions",
+                "ordering": ["code"],
             },
         ),
     ]

@@ -20,13 +20,14 @@ class Command(BaseCommand):
         out.write("")
         out.write("=" * 78)
         out.write("匠心 Jiangxin demo — http://127.0.0.1:8000/")
-        out.write("演示账号 Demo logins (password for all / 统一密码: %s)" % logins[0].password)
+        out.write(f"演示账号 Demo logins (password for all / 统一密码: {logins[0].password})")
         out.write("-" * 78)
         for login in logins:
             out.write(f"  {login.username:<10} {login.role_label:<12} {login.organization}")
             if login.otp_tokens:
                 out.write(
-                    "             二次验证一次性口令 one-time 2FA codes: " + " ".join(login.otp_tokens)
+                    "             二次验证一次性口令 one-time 2FA codes: "
+                    + " ".join(login.otp_tokens)
                 )
         out.write("-" * 78)
         out.write("每个一次性口令只能用一次；重新运行 `manage.py seed_demo` 可获得新口令。")
