@@ -157,8 +157,15 @@ AXES_VERBOSE = False
 # Never store secrets in the attempt records: passwords, second-factor codes and the signed
 # pending-login token (which stands for a correct password for five minutes).
 AXES_SENSITIVE_PARAMETERS = [
-    "username", "ip_address", "password", "old_password", "new_password1", "new_password2",
-    "code", "token", "csrfmiddlewaretoken",
+    "username",
+    "ip_address",
+    "password",
+    "old_password",
+    "new_password1",
+    "new_password2",
+    "code",
+    "token",
+    "csrfmiddlewaretoken",
 ]
 # Lockout is per username as the security rules ask; an IP-wide lock would shut out a whole
 # office behind one NAT address on a deadline day (IP throttling belongs to the proxy).

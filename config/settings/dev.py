@@ -7,7 +7,9 @@ DEBUG = env("DJANGO_DEBUG", "0") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 # Throwaway keys for the demo only. Production refuses to start without real ones.
-JIANGXIN_FIELD_KEYS = env("JIANGXIN_FIELD_KEYS") or "dev1:ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="
+JIANGXIN_FIELD_KEYS = (
+    env("JIANGXIN_FIELD_KEYS") or "dev1:ZGV2LW9ubHktZmllbGQta2V5LTMyLWJ5dGVzLWxvbmc="
+)
 JIANGXIN_BLIND_INDEX_KEY = env("JIANGXIN_BLIND_INDEX_KEY") or "dev-only-blind-index-key"
 JIANGXIN_AUDIT_KEY = env("JIANGXIN_AUDIT_KEY") or "dev-only-audit-chain-key"
 
