@@ -39,6 +39,7 @@ from jiangxin.accounts.forms import (
 from jiangxin.accounts.middleware import password_change_required
 from jiangxin.accounts.models import User
 from jiangxin.core.audit import record_event
+from jiangxin.core.http import AuthedHttpRequest
 from jiangxin.core.models import AuditEvent
 
 #: One answer for a wrong password, an unknown username and a deactivated account.
@@ -252,13 +253,15 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 # --- Re-authentication inside a session ------------------------------------------------------
 
 
-def _reauthenticate(request: HttpRequest, form: ReauthenticateForm | PasswordChangeForm) -> bool:
+def _reauthenticate(
+    request: AuthedHttpRequest, form: ReauthenticateForm | PasswordChangeForm
+) -> bool:
     """Check the current password (and code, when the form asks one) of the signed-in user.
 
     Failures count toward the same axes lock as sign-in failures: a stolen session cannot be
     used to guess the password or the code.
     """
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     username = user.get_username()
     password_field = "old_password" if "old_password" in form.fields else "password"
     password = form.cleaned_data[password_field]
@@ -280,7 +283,7 @@ def _reauthenticate(request: HttpRequest, form: ReauthenticateForm | PasswordCha
     return True
 
 
-def _locked_while_signed_in(request: HttpRequest) -> HttpResponse:
+def _locked_while_signed_in(request: AuthedHttpRequest) -> HttpResponse:
     """The username got locked by failures inside a session: end the session too."""
     username = request.user.get_username()
     logout(request)
@@ -293,8 +296,8 @@ def _locked_while_signed_in(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
-def password_change(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def password_change(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     if request.method == "POST":
         form = PasswordChangeForm(request.POST)
         if form.is_valid():
@@ -341,8 +344,8 @@ def _security_url() -> str:
 
 
 @require_http_methods(["GET"])
-def security(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def security(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
     totp_devices = list(TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id"))
     backup_left = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
     has_backup = StaticDevice.objects.filter(user=user, confirmed=True).exists()
@@ -365,7 +368,7 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pending_setup_device(request: HttpRequest, user: User) -> TOTPDevice | None:
+def _pending_setup_device(request: AuthedHttpRequest, user: User) -> TOTPDevice | None:
     data = request.session.get(login_flow.SESSION_PENDING_TOTP)
     if not isinstance(data, dict):
         return None
@@ -378,9 +381,9 @@ def _pending_setup_device(request: HttpRequest, user: User) -> TOTPDevice | None
 @sensitive_post_parameters("password", "code")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthedHttpRequest) -> HttpResponse:
     """Set up or replace the authenticator app: password and current code first, then scan."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     had_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
     require_code = login_flow.has_confirmed_device(user)
     breadcrumbs = [
@@ -458,9 +461,9 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password", "code")
 @never_cache
 @require_http_methods(["GET", "POST"])
-def backup_codes(request: HttpRequest) -> HttpResponse:
+def backup_codes(request: AuthedHttpRequest) -> HttpResponse:
     """Create a new set of backup codes (the old ones stop working); shown once."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         messages.info(request, _("Set up the authenticator app first."))
         return redirect("accounts:security")

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -42,6 +42,7 @@ from jiangxin.core.audit_selectors import (
     filter_audit_events,
 )
 from jiangxin.core.forms_base import JiangxinForm
+from jiangxin.core.http import AuthedHttpRequest
 from jiangxin.core.models import AuditEvent
 
 PAGE_SIZE = 50
@@ -119,7 +120,7 @@ def _list_crumb() -> dict[str, str]:
 
 
 @require_GET
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedHttpRequest) -> HttpResponse:
     _require(rules.can_read_audit_log(request.user))
     filter_form = AuditFilterForm(request.GET or None)
     events = filter_audit_events(audit_events_visible_to(request.user), filter_form.filters())
@@ -141,7 +142,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def audit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(audit_events_visible_to(request.user), pk=pk)
     summary = json.dumps(event.summary, ensure_ascii=False, indent=2, sort_keys=True)
     object_events_url = ""
@@ -165,7 +166,7 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def audit_export(request: HttpRequest) -> HttpResponseBase:
+def audit_export(request: AuthedHttpRequest) -> HttpResponseBase:
     _require(rules.can_read_audit_log(request.user))
     filter_form = AuditFilterForm(request.GET or None)
     if filter_form.is_bound and not filter_form.is_valid():
@@ -180,7 +181,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     )
     record_event(
         "audit.exported",
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         summary={
             "filters": filters.as_summary(),
             "rows": export.rows,
@@ -218,7 +219,7 @@ def _verification_context(result: Any) -> dict[str, Any]:
     return context
 
 
-def audit_verify(request: HttpRequest) -> HttpResponse:
+def audit_verify(request: AuthedHttpRequest) -> HttpResponse:
     """POST: start verifying the whole chain in the background; show progress, then the verdict."""
     if not rules.can_read_audit_log(request.user):
         raise Http404
@@ -237,7 +238,7 @@ def audit_verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def audit_verify_status(request: HttpRequest, result_id: str) -> HttpResponse:
+def audit_verify_status(request: AuthedHttpRequest, result_id: str) -> HttpResponse:
     """The verification's state; the page polls this (htmx) until the task has finished."""
     if not rules.can_read_audit_log(request.user):
         raise Http404
@@ -249,7 +250,7 @@ def audit_verify_status(request: HttpRequest, result_id: str) -> HttpResponse:
         result = verify_audit_chain_task.get_result(result_id)
     except (TaskResultDoesNotExist, ValueError, NotImplementedError) as exc:
         raise Http404 from exc
-    template = "core/audit_verify.html#verdict" if request.htmx else "core/audit_verify.html"  # type: ignore[attr-defined]
+    template = "core/audit_verify.html#verdict" if request.htmx else "core/audit_verify.html"
     return render(
         request, template, {**_verification_context(result), "breadcrumbs": _verify_crumbs()}
     )

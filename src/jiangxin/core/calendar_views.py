@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,10 +18,11 @@ from jiangxin.core import calendar
 from jiangxin.core.actions import do_enter_calendar_year
 from jiangxin.core.errors import DomainError
 from jiangxin.core.forms import CalendarYearForm, format_days
+from jiangxin.core.http import AuthedHttpRequest
 from jiangxin.core.models import CalendarDay, CalendarYear
 
 
-def _require_calendar_manager(request: HttpRequest) -> None:
+def _require_calendar_manager(request: AuthedHttpRequest) -> None:
     if not rules.can_manage_calendar(request.user):
         raise Http404
 
@@ -35,7 +36,7 @@ def _crumbs(*extra: dict[str, str]) -> list[dict[str, str]]:
 
 
 @require_GET
-def calendar_overview(request: HttpRequest) -> HttpResponse:
+def calendar_overview(request: AuthedHttpRequest) -> HttpResponse:
     _require_calendar_manager(request)
     package = calendar.package_years()
     entered = CalendarYear.objects.select_related("entered_by").annotate(
@@ -60,7 +61,7 @@ def calendar_overview(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def calendar_year_detail(request: HttpRequest, year: int) -> HttpResponse:
+def calendar_year_detail(request: AuthedHttpRequest, year: int) -> HttpResponse:
     _require_calendar_manager(request)
     try:
         schedule = calendar.load_year(year)
@@ -85,25 +86,25 @@ def calendar_year_detail(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def calendar_year_new(request: HttpRequest) -> HttpResponse:
+def calendar_year_new(request: AuthedHttpRequest) -> HttpResponse:
     _require_calendar_manager(request)
     return _calendar_year_form(request, year=None)
 
 
 @require_http_methods(["GET", "POST"])
-def calendar_year_edit(request: HttpRequest, year: int) -> HttpResponse:
+def calendar_year_edit(request: AuthedHttpRequest, year: int) -> HttpResponse:
     _require_calendar_manager(request)
     return _calendar_year_form(request, year=year)
 
 
-def _calendar_year_form(request: HttpRequest, *, year: int | None) -> HttpResponse:
+def _calendar_year_form(request: AuthedHttpRequest, *, year: int | None) -> HttpResponse:
     """Shared body of the new/correct pages. `year` None lets the officer choose the year."""
     if request.method == "POST":
         form = CalendarYearForm(request.POST, fixed_year=year)
         if form.is_valid():
             try:
                 row = do_enter_calendar_year(
-                    acting_user=request.user,  # type: ignore[arg-type]
+                    acting_user=request.user,
                     year=form.cleaned_data["year"],
                     source=form.cleaned_data["source"],
                     days=form.cleaned_data["parsed_days"],

@@ -9,14 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jiangxin.core.dashboard import dashboard_for
+from jiangxin.core.http import AuthedHttpRequest
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "core/dashboard.html",
-        {"panels": dashboard_for(request.user), "breadcrumbs": [{"label": _("Dashboard")}]},  # type: ignore[arg-type]
+        {"panels": dashboard_for(request.user), "breadcrumbs": [{"label": _("Dashboard")}]},
     )
 
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from jiangxin.accounts import rules
 from jiangxin.accounts.models import Role, RoleGrant, User
 from jiangxin.core.actions import do_reveal_personal_data
 from jiangxin.core.errors import DomainError
+from jiangxin.core.http import AuthedHttpRequest
 from jiangxin.core.masking import mask_phone
 from jiangxin.orgs import actions, forms, selectors
 from jiangxin.orgs.models import Organization
@@ -32,7 +33,7 @@ def _require(decision: bool) -> None:
         raise Http404
 
 
-def _page(request: HttpRequest, qs: Any) -> Any:
+def _page(request: AuthedHttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -48,7 +49,7 @@ def _users_crumb() -> dict[str, str]:
 
 
 @require_http_methods(["GET"])
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthedHttpRequest) -> HttpResponse:
     _require(rules.can_manage_organizations(request.user) or rules.can_manage_users(request.user))
     qs = selectors.organizations_visible_to(request.user).select_related("region", "industry")
     filter_form = forms.OrganizationFilterForm(request.GET or None)
@@ -73,7 +74,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     visible = selectors.organizations_visible_to(request.user)
     org = get_object_or_404(visible.select_related("region", "industry"), pk=pk)
     # Everything under a visible organization is visible too (scopes are whole subtrees).
@@ -114,7 +115,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def organization_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
+def organization_create(request: AuthedHttpRequest, parent_pk: int) -> HttpResponse:
     parent = get_object_or_404(selectors.organizations_managed_by(request.user), pk=parent_pk)
     _require(rules.can_manage_organization(request.user, parent) and parent.is_active)
     kinds = child_kinds(parent)
@@ -125,7 +126,7 @@ def organization_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             org = actions.do_create_organization(
-                acting_user=request.user,  # type: ignore[arg-type]
+                acting_user=request.user,
                 parent=parent,
                 **form.cleaned_data,
             )
@@ -151,7 +152,7 @@ def organization_create(request: HttpRequest, parent_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(selectors.organizations_managed_by(request.user), pk=pk)
     initial = {
         "name": org.name,
@@ -164,7 +165,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_update_organization(
-                acting_user=request.user,  # type: ignore[arg-type]
+                acting_user=request.user,
                 organization_id=org.pk,
                 **form.cleaned_data,
             )
@@ -190,14 +191,14 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def organization_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_set_active(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(selectors.organizations_managed_by(request.user), pk=pk)
     active = request.POST.get("active") == "1"
     try:
         actions.do_set_organization_active(
             acting_user=request.user,
             organization_id=org.pk,
-            active=active,  # type: ignore[arg-type]
+            active=active,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -215,7 +216,7 @@ def organization_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedHttpRequest) -> HttpResponse:
     _require(rules.can_manage_users(request.user))
     active_grants = RoleGrant.objects.filter(revoked_at__isnull=True).select_related("organization")
     qs = selectors.users_visible_to(request.user).prefetch_related(
@@ -245,13 +246,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedHttpRequest) -> HttpResponse:
     _require(rules.can_manage_users(request.user))
     form = forms.UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = account_actions.do_create_user(
-                acting_user=request.user,  # type: ignore[arg-type]
+                acting_user=request.user,
                 must_change_password=True,
                 **form.cleaned_data,
             )
@@ -269,7 +270,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _grant_form(request: HttpRequest, data: Any = None) -> forms.GrantForm:
+def _grant_form(request: AuthedHttpRequest, data: Any = None) -> forms.GrantForm:
     user = request.user
     if rules.has_role(user, Role.SECURITY_ADMIN):
         orgs = Organization.objects.filter(is_active=True)
@@ -287,7 +288,7 @@ def _grant_form(request: HttpRequest, data: Any = None) -> forms.GrantForm:
     return forms.GrantForm(data, organizations=orgs.order_by("path"), roles=roles)
 
 
-def _user_detail_context(request: HttpRequest, target: User, **extra: Any) -> dict[str, Any]:
+def _user_detail_context(request: AuthedHttpRequest, target: User, **extra: Any) -> dict[str, Any]:
     visible_grants = selectors.grants_visible_to(request.user).filter(user=target)
     grants = [
         {
@@ -312,21 +313,21 @@ def _user_detail_context(request: HttpRequest, target: User, **extra: Any) -> di
 
 
 @require_http_methods(["GET"])
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require(rules.can_manage_users(request.user))
     target = get_object_or_404(selectors.users_visible_to(request.user), pk=pk)
     return render(request, "orgs/user_detail.html", _user_detail_context(request, target))
 
 
 @require_POST
-def user_grant(request: HttpRequest, pk: int) -> HttpResponse:
+def user_grant(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require(rules.can_manage_users(request.user))
     target = get_object_or_404(selectors.users_visible_to(request.user), pk=pk)
     form = _grant_form(request, request.POST)
     if form.is_valid():
         try:
             account_actions.do_grant_role(
-                acting_user=request.user,  # type: ignore[arg-type]
+                acting_user=request.user,
                 user_id=target.pk,
                 organization_id=form.cleaned_data["organization"].pk,
                 role=form.cleaned_data["role"],
@@ -344,11 +345,11 @@ def user_grant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require(rules.can_manage_users(request.user))
     grant = get_object_or_404(selectors.grants_visible_to(request.user), pk=pk)
     try:
-        account_actions.do_revoke_role(acting_user=request.user, grant_id=grant.pk)  # type: ignore[arg-type]
+        account_actions.do_revoke_role(acting_user=request.user, grant_id=grant.pk)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -357,7 +358,7 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_set_active(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require(rules.can_manage_users(request.user))
     target = get_object_or_404(selectors.users_visible_to(request.user), pk=pk)
     active = request.POST.get("active") == "1"
@@ -365,7 +366,7 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
         account_actions.do_set_user_active(
             acting_user=request.user,
             user_id=target.pk,
-            active=active,  # type: ignore[arg-type]
+            active=active,
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -378,11 +379,11 @@ def user_set_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def user_unlock(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require(rules.can_unlock_accounts(request.user))
     target = get_object_or_404(selectors.users_visible_to(request.user), pk=pk)
     try:
-        removed = account_actions.do_unlock_user(acting_user=request.user, user_id=target.pk)  # type: ignore[arg-type]
+        removed = account_actions.do_unlock_user(acting_user=request.user, user_id=target.pk)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -393,11 +394,11 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reset_two_factor(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require(rules.can_unlock_accounts(request.user))
     target = get_object_or_404(selectors.users_visible_to(request.user), pk=pk)
     try:
-        account_actions.do_reset_two_factor(acting_user=request.user, user_id=target.pk)  # type: ignore[arg-type]
+        account_actions.do_reset_two_factor(acting_user=request.user, user_id=target.pk)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -409,7 +410,7 @@ def user_reset_two_factor(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def user_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reveal_phone(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     _require(rules.can_manage_users(request.user))
     target = get_object_or_404(selectors.users_visible_to(request.user), pk=pk)
     form = forms.RevealForm(request.POST)
@@ -417,7 +418,7 @@ def user_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             revealed = do_reveal_personal_data(
-                acting_user=request.user,  # type: ignore[arg-type]
+                acting_user=request.user,
                 obj=target,
                 field_name="phone",
                 reason=form.cleaned_data["reason"],
