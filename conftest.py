@@ -51,3 +51,30 @@ def english():  # type: ignore[no-untyped-def]
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def campaign_day():  # type: ignore[no-untyped-def]
+    """Run the test on tests.factories.CAMPAIGN_DAY (time-machine; the clock ticks on)."""
+    import time_machine
+
+    from tests.factories import CAMPAIGN_DAY
+
+    with time_machine.travel(CAMPAIGN_DAY, tick=True):
+        yield CAMPAIGN_DAY
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _keep_migration_rows(request: pytest.FixtureRequest) -> None:
+    """Keep the serialized migration rows Django made when it created the test database
+    (read here, on the main context, before any browser test switches contexts)."""
+    if "django_db_setup" not in request.fixturenames:
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.db import connections
+
+    from tests import migration_rows
+
+    serialized = getattr(connections["default"], "_test_serialized_contents", None)
+    if serialized and not migration_rows.ROWS:
+        migration_rows.ROWS.append(serialized)

@@ -12,5 +12,10 @@ urlpatterns = [
     path("accounts/", include("jiangxin.accounts.urls")),
     path("orgs/", include("jiangxin.orgs.urls")),
     path("reference/", include("jiangxin.reference.urls")),
+    path("programs/", include("jiangxin.programs.urls")),
+    path("people/", include("jiangxin.people.urls")),
+    path("nominations/", include("jiangxin.nominations.urls")),
+    path("notifications/", include("jiangxin.notifications.urls")),
+    path("portal/", include("jiangxin.portal.urls")),
     path("", include("jiangxin.core.urls")),
 ]

@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "jiangxin.orgs",
     "jiangxin.accounts",
     "jiangxin.reference",
+    "jiangxin.programs",
+    "jiangxin.people",
+    "jiangxin.nominations",
+    "jiangxin.notifications",
+    "jiangxin.portal",
 ]
 
 MIDDLEWARE = [
@@ -265,3 +270,5 @@ LOGGING = {
 
 # Labels for the site shell.
 JIANGXIN_SITE_NAME = _("Jiangxin · Great Country Craftsmen")
+# The address people reach the site at, for links in email (no trailing slash).
+JIANGXIN_SITE_URL = (env("JIANGXIN_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")

@@ -132,10 +132,17 @@ def e2e_database(e2e_server: LiveServer, django_db_blocker: DjangoDbBlocker) -> 
     migrations' rows) reloaded, as Django's serialized rollback does: the tests that follow
     in this process find the database as they expect it.
     """
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
     from django.db import connection
 
+    from tests import migration_rows
+
     with django_db_blocker.unblock():
+        # Transactional tests with serialized_rollback (they run before the browser tests in
+        # the same process) leave the database empty; put the migrations' rows back first.
+        if migration_rows.ROWS and not ContentType.objects.exists():
+            connection.creation.deserialize_db_from_string(migration_rows.ROWS[0])
         snapshot = connection.creation.serialize_db_to_string()
     yield
     with django_db_blocker.unblock():
@@ -208,8 +215,14 @@ def page(
     request: pytest.FixtureRequest,
 ) -> Iterator[Page]:
     """A fresh context (Chinese browser, desktop size) whose final page is screenshotted."""
+    # Reduced motion: Bootstrap then has no colour transitions, so axe-core never measures a
+    # button halfway through its hover fade.
     context = browser.new_context(
-        base_url=e2e_server.url, locale="zh-CN", timezone_id="Asia/Shanghai", viewport=DESKTOP
+        base_url=e2e_server.url,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport=DESKTOP,
+        reduced_motion="reduce",
     )
     context.set_default_timeout(15_000)
     page = context.new_page()

@@ -19,21 +19,17 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from jiangxin.core.audit_selectors import SHANGHAI
+from jiangxin.core.excel import XLSX_CONTENT_TYPE, text_cell, time_cell
 from jiangxin.core.models import AuditEvent
 
 MAX_EXPORT_ROWS = 100_000
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: Excel's limit on the characters in one cell.
-MAX_CELL_CHARS = 32_767
 _CHUNK_SIZE = 2000
-_DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+
+__all__ = ["XLSX_CONTENT_TYPE", "build_audit_workbook", "export_filename", "truncation_message"]
 
 
 @dataclass
@@ -52,20 +48,8 @@ def export_filename(now: dt.datetime | None = None) -> str:
     return f"audit-log-{local:%Y%m%d-%H%M%S}.xlsx"
 
 
-def _text(ws: WriteOnlyWorksheet, value: str, *, bold: bool = False) -> WriteOnlyCell:
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL_CHARS]
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def _local_time(ws: WriteOnlyWorksheet, value: dt.datetime) -> WriteOnlyCell:
-    # Excel has no time zones: write the China Standard Time wall clock, as on the pages.
-    cell = WriteOnlyCell(ws, value=value.astimezone(SHANGHAI).replace(tzinfo=None))
-    cell.number_format = _DATETIME_FORMAT
-    return cell
+_text = text_cell
+_local_time = time_cell
 
 
 def _columns() -> list[tuple[str, int]]:

@@ -14,4 +14,14 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     return {
         "site_name": settings.JIANGXIN_SITE_NAME,
         "nav_items": nav_items_for(request),
+        "unread_notifications": _unread(request),
     }
+
+
+def _unread(request: HttpRequest) -> int:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    from jiangxin.notifications.models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -39,6 +39,7 @@ def dashboard_for(user: User) -> list[Panel]:
     from jiangxin.orgs import selectors as org_selectors
 
     panels: list[Panel] = []
+    nominations_shown = False
     roles = rules.roles_of(user)
     grants = rules.active_grants(user)
     for role in Role:
@@ -54,6 +55,9 @@ def dashboard_for(user: User) -> list[Panel]:
                 Stat(_("Enterprises in my scope"), orgs.filter(kind="enterprise").count()),
                 Stat(_("Users in my scope"), users.count(), reverse("orgs:user_list")),
             ]
+            from jiangxin.programs.dashboard import program_stats
+
+            panel.stats += program_stats(user, role)
         elif role == Role.SYSTEM_ADMIN:
             from jiangxin.core.models import CalendarYear
             from jiangxin.orgs.models import Organization
@@ -106,5 +110,20 @@ def dashboard_for(user: User) -> list[Panel]:
             panel.stats = [
                 Stat(_("Organizations I act for"), sum(1 for g in grants if g.role == role.value))
             ]
+        if role in (Role.UNIT_CLERK, *rules.OFFICER_ROLES) and not nominations_shown:
+            from jiangxin.nominations.dashboard import nomination_stats
+
+            panel.stats += nomination_stats(user)  # once, on the first panel it fits
+            nominations_shown = True
+        if role == Role.UNIT_CLERK:
+            from jiangxin.people.selectors import persons_visible_to
+
+            panel.stats.append(
+                Stat(
+                    _("Craftsman profiles in my scope"),
+                    persons_visible_to(user).count(),
+                    reverse("people:list"),
+                )
+            )
         panels.append(panel)
     return panels

@@ -114,3 +114,15 @@ class JiangxinForm(JiangxinFormMixin, forms.Form):
 
 class JiangxinModelForm(JiangxinFormMixin, forms.ModelForm):
     """A model form with the Jiangxin widget classes, ARIA links and server-side validation."""
+
+
+class LabelledModelChoiceField(forms.ModelChoiceField):
+    """A model choice whose option text is one attribute of the object (e.g. `display_name`,
+    the name in the active language) instead of its `__str__`."""
+
+    def __init__(self, *args: Any, label_attr: str = "display_name", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_attr = label_attr
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(getattr(obj, self.label_attr))

@@ -27,6 +27,20 @@ def nav_items_for(request: HttpRequest) -> list[NavItem]:
     entries: list[tuple[str, str | Promise, str]] = [
         ("core:dashboard", _("Dashboard"), "speedometer2")
     ]
+    from jiangxin.programs import rules as program_rules
+
+    if program_rules.can_list_campaigns(user):
+        entries.append(("programs:campaign_list", _("Campaigns"), "flag"))
+    if program_rules.can_read_policies(user):
+        entries.append(("programs:policy_list", _("Policy versions"), "journal-bookmark"))
+    from jiangxin.nominations import rules as nomination_rules
+
+    if nomination_rules.can_list_nominations(user):
+        entries.append(("nominations:list", _("Nominations"), "file-earmark-person"))
+    from jiangxin.people import rules as people_rules
+
+    if people_rules.can_view_people(user):
+        entries.append(("people:list", _("Craftsman profiles"), "person-vcard"))
     if rules.can_manage_organizations(user):
         entries.append(("orgs:list", _("Organizations"), "diagram-3"))
     if rules.can_manage_users(user):

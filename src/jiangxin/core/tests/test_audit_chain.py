@@ -271,7 +271,7 @@ def test_postgres_refuses_truncate_to_a_non_superuser():
 
 
 @only_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_appends_keep_the_chain_linear():
     record_event("test.start")
     per_thread = 20

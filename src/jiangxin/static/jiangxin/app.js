@@ -279,7 +279,8 @@
   document.addEventListener("click", function (event) {
     // Links and stand-alone (non-submit) buttons; submit buttons are asked on submit above.
     var el = event.target.closest("a[data-confirm], button[data-confirm]:not([type=submit]), [hx-post][data-confirm], [hx-delete][data-confirm]");
-    if (!el || (el.tagName === "BUTTON" && el.form && el.type === "submit")) {
+    // Forms (even htmx ones with hx-post) are asked once, on submit, above.
+    if (!el || el.tagName === "FORM" || (el.tagName === "BUTTON" && el.form && el.type === "submit")) {
       return;
     }
     if (!window.confirm(confirmMessage(el))) {

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils import translation
 
 from jiangxin.core.demo import build_demo
+from jiangxin.nominations.demo import build_selection_demo
 
 
 class Command(BaseCommand):
@@ -15,7 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate("zh-hans")
-        logins = build_demo()
+        # The demo's history would otherwise print every notification email it sends.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            logins = build_demo()
+            selection = build_selection_demo()
         out = self.stdout
         out.write("")
         out.write("=" * 78)
@@ -29,6 +34,12 @@ class Command(BaseCommand):
                     "             二次验证一次性口令 one-time 2FA codes: "
                     + " ".join(login.otp_tokens)
                 )
+        out.write("-" * 78)
+        for campaign in (selection.national, selection.provincial):
+            if campaign is not None:
+                out.write(f"  {campaign.name}: {campaign.get_status_display()}")
+        for note in selection.notes:
+            out.write(f"  ! {note}")
         out.write("-" * 78)
         out.write("每个一次性口令只能用一次；重新运行 `manage.py seed_demo` 可获得新口令。")
         out.write("Each code works once; run `manage.py seed_demo` again for fresh codes.")
