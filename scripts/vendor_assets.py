@@ -26,6 +26,9 @@ FILES = {
     },
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+    # The portal's rich-text editor (contenteditable; no inline scripts, see portal_editor.js).
+    "squire-rte/dist/squire.js": "squire/squire.js",
+    "squire-rte/dist/squire.js.map": "squire/squire.js.map",
 }
 
 

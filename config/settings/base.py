@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    "captcha",
     # Jiangxin
     "jiangxin.core",
     "jiangxin.orgs",
@@ -58,6 +60,9 @@ INSTALLED_APPS = [
     "jiangxin.programs",
     "jiangxin.people",
     "jiangxin.nominations",
+    "jiangxin.reviews",
+    "jiangxin.notices",
+    "jiangxin.cultivation",
     "jiangxin.notifications",
     "jiangxin.portal",
 ]
@@ -246,6 +251,19 @@ EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "jiangxin@localhost")
 
+# --- Cache ----------------------------------------------------------------------------------
+# In the database, so that every app server (and every gunicorn worker) sees the same entries
+# and one publication invalidates the portal's cached pages everywhere. The table is made by
+# `manage.py createcachetable` (the test runner makes it in the test database by itself).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "jiangxin_cache",
+        "TIMEOUT": 300,
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+    }
+}
+
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -272,3 +290,33 @@ LOGGING = {
 JIANGXIN_SITE_NAME = _("Jiangxin · Great Country Craftsmen")
 # The address people reach the site at, for links in email (no trailing slash).
 JIANGXIN_SITE_URL = (env("JIANGXIN_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+
+# --- Public portal --------------------------------------------------------------------------
+# The footer and page tags of the public site (the conventions of government websites).
+JIANGXIN_PORTAL_SPONSOR = env("JIANGXIN_PORTAL_SPONSOR") or _(
+    "All-China Federation of Trade Unions"
+)
+JIANGXIN_PORTAL_ADDRESS = env("JIANGXIN_PORTAL_ADDRESS", "")
+JIANGXIN_PORTAL_PHONE = env("JIANGXIN_PORTAL_PHONE", "")
+# 网站标识码 (the site identifier code issued for government websites), e.g. bm01000001.
+JIANGXIN_PORTAL_SITE_CODE = env("JIANGXIN_PORTAL_SITE_CODE", "")
+# ICP filing number (ICP备案号), e.g. 京ICP备05070218号, linked to beian.miit.gov.cn.
+JIANGXIN_PORTAL_ICP = env("JIANGXIN_PORTAL_ICP", "")
+# Public-security filing number (公安机关备案号), e.g. 京公网安备11010202000001号.
+JIANGXIN_PORTAL_PSB = env("JIANGXIN_PORTAL_PSB", "")
+# Seconds an anonymous portal page stays cached (publishing or withdrawing clears it at once).
+JIANGXIN_PORTAL_CACHE_SECONDS = int(env("JIANGXIN_PORTAL_CACHE_SECONDS", "300") or 300)
+# Article views are added up in each server process and written in one UPDATE per batch.
+JIANGXIN_PORTAL_VIEW_FLUSH_EVERY = int(env("JIANGXIN_PORTAL_VIEW_FLUSH_EVERY", "100") or 100)
+JIANGXIN_PORTAL_VIEW_FLUSH_SECONDS = int(env("JIANGXIN_PORTAL_VIEW_FLUSH_SECONDS", "60") or 60)
+
+# --- Expert review and public notices -------------------------------------------------------
+# Days an expert's invitation link stays valid; failed link look-ups per client address (and the
+# window in seconds) before that address is answered 429.
+JIANGXIN_INVITATION_VALID_DAYS = int(env("JIANGXIN_INVITATION_VALID_DAYS", "14") or 14)
+JIANGXIN_INVITATION_FAILURE_LIMIT = int(env("JIANGXIN_INVITATION_FAILURE_LIMIT", "10") or 10)
+JIANGXIN_INVITATION_FAILURE_WINDOW = int(env("JIANGXIN_INVITATION_FAILURE_WINDOW", "900") or 900)
+# Limits of the public objection form (JSON: name → [how many, seconds]; see notices/ratelimit.py).
+JIANGXIN_OBJECTION_RATE_LIMITS = json.loads(env("JIANGXIN_OBJECTION_RATE_LIMITS", "{}") or "{}")
+# The speech synthesiser of the spoken captcha (Debian: espeak-ng); empty: look it up on PATH.
+JIANGXIN_CAPTCHA_ESPEAK = env("JIANGXIN_CAPTCHA_ESPEAK") or None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from axe_playwright_python.sync_playwright import Axe
@@ -12,6 +13,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
     from jiangxin.core.demo import DemoLogin
+    from jiangxin.reviews.models import ExpertProfile
+    from jiangxin.reviews.pool import IssuedInvitation
+    from tests.factories import World
 
 LOGIN_URL = "/accounts/login/"
 VERIFY_PATH = "/accounts/login/verify/"
@@ -100,3 +104,91 @@ def assert_no_sideways_scrolling(page: Page, where: str) -> None:
 
 def assert_no_browser_errors(errors: list[str]) -> None:
     assert not errors, "The browser reported errors:\n" + "\n".join(errors)
+
+
+def check_both_widths(page: Page, where: str, *, prefix: str) -> None:
+    """axe-core on the page at desktop width and at 320 px (no sideways scrolling there), with a
+    screenshot of each in test-artifacts/screenshots/<prefix>-<where>-<width>.png."""
+    from tests.e2e.conftest import DESKTOP, MOBILE, SCREENSHOTS
+
+    for name, size in (("desktop", DESKTOP), ("mobile", MOBILE)):
+        page.set_viewport_size(size)
+        assert_no_serious_axe_violations(page, f"{where} ({name})")
+        if name == "mobile":
+            assert_no_sideways_scrolling(page, where)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(
+            path=str(SCREENSHOTS / f"{prefix}-{where.replace(' ', '_')}-{name}.png"),
+            full_page=True,
+        )
+    page.set_viewport_size(DESKTOP)
+
+
+def demo_world() -> World:
+    """The factories' World, mapped onto the demo organizations and users (build the demo
+    first: the `demo` fixture), so tests.factories helpers build on the demo world and the
+    demo "program" login is the officer of what they build."""
+    from jiangxin.accounts.models import User
+    from jiangxin.orgs.models import Organization
+    from tests.factories import World
+
+    def org(name: str, kind: str | None = None) -> Organization:
+        qs = Organization.objects.filter(name=name)
+        return (qs.filter(kind=kind) if kind else qs).get()
+
+    world = World(
+        acftu=Organization.objects.get(depth=1),
+        hebei=org("河北省总工会"),
+        henan=org("河南省总工会"),
+        shijiazhuang=org("石家庄市总工会"),
+        zhengzhou=org("郑州市总工会"),
+        hebei_enterprise=org("石家庄钢铁有限责任公司", "enterprise"),
+        hebei_union=org("石家庄钢铁有限责任公司工会"),
+        henan_enterprise=org("郑州煤矿机械集团股份有限公司", "enterprise"),
+        machinery_union=org("中国机械冶金建材工会"),
+    )
+    users = User.objects.in_bulk(["program", "hebei", "sjz", "clerk"], field_name="username")
+    world.users = {
+        "program_officer": users["program"],
+        "hebei_officer": users["hebei"],
+        "sjz_officer": users["sjz"],
+        "hebei_clerk": users["clerk"],
+    }
+    return world
+
+
+def accept_invitation_and_enrol(
+    page: Page,
+    issued: IssuedInvitation,
+    expert: ExpertProfile,
+    *,
+    password: str,
+    max_load: int | None = None,
+    on_page: Callable[[Page, str], None] | None = None,
+) -> None:
+    """Answer an invitation's link as a new expert: accept (choosing a first password), then
+    set up the authenticator app; the expert is signed in afterwards. `on_page(page, where)`
+    is called on the answer and enrolment pages (e.g. to run axe-core there)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from jiangxin.accounts.tests.helpers import current_code
+
+    page.goto(issued.path)
+    accept = page.locator("form:has(input[value=accept])")
+    expect(accept).to_be_visible()
+    if on_page is not None:
+        on_page(page, "invitation answer")
+    if max_load is not None:
+        page.locator("#id_accept-max_load").fill(str(max_load))
+    page.locator("#id_accept-password1").fill(password)
+    page.locator("#id_accept-password2").fill(password)
+    accept.locator("[type=submit]").click()
+    page.wait_for_load_state()
+    enrol = page.locator("form[action$='/accounts/login/enrol/']")
+    expect(enrol).to_be_visible()
+    if on_page is not None:
+        on_page(page, "invitation enrolment")
+    device = TOTPDevice.objects.get(user=expert.user, confirmed=False)
+    enrol.locator("input[name=code]").fill(current_code(device))
+    enrol.locator("[type=submit]").click()
+    page.wait_for_load_state()

@@ -8,11 +8,9 @@ from typing import TYPE_CHECKING
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, MOBILE, SCREENSHOTS
 from tests.e2e.helpers import (
     assert_no_browser_errors,
-    assert_no_serious_axe_violations,
-    assert_no_sideways_scrolling,
+    check_both_widths,
     sign_in,
 )
 
@@ -25,17 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e_programs")]
 
 
 def check(page: Page, where: str) -> None:
-    """axe-core on the page at desktop width and at 320 px (no sideways scrolling there)."""
-    for name, size in (("desktop", DESKTOP), ("mobile", MOBILE)):
-        page.set_viewport_size(size)
-        assert_no_serious_axe_violations(page, f"{where} ({name})")
-        if name == "mobile":
-            assert_no_sideways_scrolling(page, where)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(
-            path=str(SCREENSHOTS / f"programs-{where.replace(' ', '_')}-{name}.png"), full_page=True
-        )
-    page.set_viewport_size(DESKTOP)
+    check_both_widths(page, where, prefix="programs")
 
 
 @pytest.fixture

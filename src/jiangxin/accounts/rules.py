@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from jiangxin.accounts.models import User
     from jiangxin.orgs.models import Organization
 
-#: Roles whose holders must sign in with a second factor.
-TWO_FACTOR_ROLES = frozenset({*ADMIN_ROLES, Role.PROGRAM_OFFICER})
+#: Roles whose holders must sign in with a second factor (experts read personal records).
+TWO_FACTOR_ROLES = frozenset({*ADMIN_ROLES, Role.PROGRAM_OFFICER, Role.EXPERT})
 
 #: Roles that manage organizations and people in their subtree.
 OFFICER_ROLES = frozenset({Role.PROGRAM_OFFICER, Role.RECOMMENDING_OFFICER})

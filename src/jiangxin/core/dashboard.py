@@ -58,6 +58,22 @@ def dashboard_for(user: User) -> list[Panel]:
             from jiangxin.programs.dashboard import program_stats
 
             panel.stats += program_stats(user, role)
+            if role == Role.PROGRAM_OFFICER:
+                from jiangxin.reviews.pool import pool_stats
+
+                panel.stats += pool_stats(user)
+                from jiangxin.reviews.assignment.dashboard import assignment_stats
+
+                panel.stats += assignment_stats(user)
+                from jiangxin.reviews.panel import panel_stats
+
+                panel.stats += panel_stats(user)
+                from jiangxin.portal.dashboard import portal_stats
+
+                panel.stats += portal_stats(user)
+                from jiangxin.cultivation.dashboard import cultivation_stats
+
+                panel.stats += cultivation_stats(user)
         elif role == Role.SYSTEM_ADMIN:
             from jiangxin.core.models import CalendarYear
             from jiangxin.orgs.models import Organization
@@ -110,10 +126,19 @@ def dashboard_for(user: User) -> list[Panel]:
             panel.stats = [
                 Stat(_("Organizations I act for"), sum(1 for g in grants if g.role == role.value))
             ]
+            if role == Role.EXPERT:
+                from jiangxin.reviews.scoring_selectors import expert_stats
+
+                panel.stats += expert_stats(user)
+                from jiangxin.reviews.pool import invitation_stats
+
+                panel.stats += invitation_stats(user)
         if role in (Role.UNIT_CLERK, *rules.OFFICER_ROLES) and not nominations_shown:
             from jiangxin.nominations.dashboard import nomination_stats
+            from jiangxin.notices.dashboard import notice_stats
 
             panel.stats += nomination_stats(user)  # once, on the first panel it fits
+            panel.stats += notice_stats(user)
             nominations_shown = True
         if role == Role.UNIT_CLERK:
             from jiangxin.people.selectors import persons_visible_to

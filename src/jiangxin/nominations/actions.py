@@ -27,6 +27,7 @@ from jiangxin.core.errors import DomainError, PermissionDenied
 from jiangxin.nominations import chain, eligibility, quota, rules
 from jiangxin.nominations.checks import FORMAT_RULES, completeness_problems
 from jiangxin.nominations.models import (
+    ALL_NOTICE_FIELDS,
     EndorsementStep,
     Evidence,
     FormatCheck,
@@ -446,19 +447,36 @@ OPINION_FIELDS = (
     "attestation_date",
     "consent_given",
     "consent_date",
+    "consent_fields",
 )
 
 
 @transaction.atomic
 def do_save_opinion(*, acting_user: User, nomination_id: int, values: dict[str, Any]) -> Nomination:
-    """Save the unit's part: the deeds summary, its opinion, the attestation and the consent."""
+    """Save the unit's part: the deeds summary, its opinion, the attestation and the consent.
+
+    `consent_fields` lists the notice fields (`NoticeField` codes) the person agreed to
+    publish; given `consent_given` without it, the consent covers every field (the one box
+    of the paper form). Without consent no field is published.
+    """
     nomination = _lock(nomination_id)
     _require_editable(nomination, acting_user)
     unknown = set(values) - set(OPINION_FIELDS)
     if unknown:
         raise ValueError(f"not opinion fields: {sorted(unknown)}")
     for name, value in values.items():
+        if name == "consent_fields":
+            continue
         setattr(nomination, name, value.strip() if isinstance(value, str) else value)
+    if "consent_fields" in values:
+        chosen = set(values["consent_fields"] or ())
+        if chosen - set(ALL_NOTICE_FIELDS):
+            raise ValueError(f"not notice fields: {sorted(chosen - set(ALL_NOTICE_FIELDS))}")
+        nomination.consent_fields = [code for code in ALL_NOTICE_FIELDS if code in chosen]
+    elif "consent_given" in values:
+        nomination.consent_fields = list(ALL_NOTICE_FIELDS) if nomination.consent_given else []
+    if not nomination.consent_given:
+        nomination.consent_fields = []
     today = timezone.localdate()
     for name in ("attestation_date", "consent_date"):
         value = getattr(nomination, name)
@@ -473,7 +491,11 @@ def do_save_opinion(*, acting_user: User, nomination_id: int, values: dict[str, 
         nomination,
         "opinion_saved",
         actor=acting_user,
-        data={"consent": nomination.consent_given, "attested": bool(nomination.attestation_date)},
+        data={
+            "consent": nomination.consent_given,
+            "consent_fields": nomination.consent_fields,
+            "attested": bool(nomination.attestation_date),
+        },
     )
     return nomination
 

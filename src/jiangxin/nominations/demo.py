@@ -1,27 +1,27 @@
 """The selection part of the demo world, built through the real actions.
 
-- A national campaign (大国工匠) whose recommendation closed three weeks ago and whose format
-  check is under way, with nominations from several provinces in every state: drafts never
-  submitted, nominations stuck in the chain at the deadline, returned and withdrawn ones,
-  some awaiting the format check, accepted, rejected and returned for correction.
+- A national campaign (大国工匠) played from its deployment to its public notice, which is
+  open today: nominations from several provinces in every state of recommendation (drafts
+  never submitted, nominations stuck in the chain at the deadline, returned and withdrawn
+  ones, a format-check rejection, a return for correction resubmitted); then the expert
+  review (jiangxin.reviews.demo: pool, conflicts, assignment, scores, panel, final approval)
+  and the notice with objections in several states (jiangxin.notices.demo).
 - A provincial campaign of the Hebei federation whose recommendation is open now, so the demo
   clerk and officers can nominate and endorse live.
 
 The past is played through with time-machine (the clock moves; every action runs at the date
 it would have run), so the history, notifications and audit events are consistent. Dates are
-relative to today; when a date would fall in a year whose holiday schedule is not known yet,
-the national campaign uses fixed dates of the last known year, and the provincial campaign is
-left as a draft with a note (the officer must enter that year's schedule first).
+counted back from today in working days; when today's year has no holiday schedule on the
+calendar yet, the national campaign is played as of 1 December of the last known year, and
+the provincial campaign is left as a draft with a note (the officer must enter that year's
+schedule first).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,10 +29,11 @@ from django.utils import timezone
 from jiangxin.accounts.models import User
 from jiangxin.core import calendar
 from jiangxin.core.calendar import CalendarUnknownError
-from jiangxin.core.errors import DomainError
+from jiangxin.core.demo import at
 from jiangxin.core.idnumbers import check_character
 from jiangxin.nominations import actions
 from jiangxin.nominations.models import Nomination
+from jiangxin.notices.demo import play_notice
 from jiangxin.orgs.models import Organization
 from jiangxin.people import actions as people_actions
 from jiangxin.people.models import Person
@@ -40,8 +41,7 @@ from jiangxin.programs import actions as program_actions
 from jiangxin.programs.models import Campaign, PolicyVersion
 from jiangxin.programs.quotas import largest_remainder
 from jiangxin.reference.models import SkillLevel
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from jiangxin.reviews.demo import ReviewDays, play_review
 
 
 @dataclass
@@ -49,20 +49,6 @@ class SelectionDemo:
     national: Campaign | None = None
     provincial: Campaign | None = None
     notes: list[str] = field(default_factory=list)
-
-
-@contextmanager
-def _at(day: dt.date, hour: int = 10) -> Iterator[None]:
-    """Run the block on `day` (the clock keeps ticking from there)."""
-    try:
-        import time_machine
-    except ImportError as exc:  # pragma: no cover - a production install without dev tools
-        raise RuntimeError(
-            "The demo plays its history with time-machine; install the development "
-            "dependencies (uv sync) to build it."
-        ) from exc
-    with time_machine.travel(dt.datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)):
-        yield
 
 
 def _working_day_on_or_after(day: dt.date) -> dt.date:
@@ -87,25 +73,54 @@ def _later(day: dt.date, working_days: int) -> dt.date:
         return result
 
 
-def _national_dates(today: dt.date) -> dict[str, dt.date]:
+@dataclass(frozen=True)
+class NationalTimeline:
+    """The national campaign's history, counted back from `anchor` in working days."""
+
+    anchor: dt.date
+    dates: dict[str, dt.date]
+    format_check_closes: dt.date
+    review: ReviewDays
+
+
+def _national_timeline(today: dt.date) -> tuple[NationalTimeline, str | None]:
+    """Today falls within the notice's five working days. Where today's holiday schedule
+    is not known, the campaign is played as of 1 December of the last known year (with a
+    note: its notice then has ended by the real clock)."""
+    note = None
+    anchor = today
     try:
-        opens = _working_day_on_or_after(today - dt.timedelta(days=75))
-        closes = calendar.add_working_days(today, -15)
+        calendar.add_working_days(today, -70)
+        calendar.add_working_days(today, 3)
     except CalendarUnknownError:
-        last = max(calendar.known_years())
-        opens, closes = dt.date(last, 9, 1), dt.date(last, 10, 30)
-    opens = _working_day_on_or_after(opens)
-    check_ends = _later(max(closes, today), 15)
-    review_ends = _later(check_ends, 20)
-    notice = _later(review_ends, 5)
-    return {
-        "recommendation_opens": opens,
+        anchor = dt.date(max(calendar.known_years()), 12, 1)
+        note = (
+            f"国家级遴选按{anchor.isoformat()}演示（今天所在年份的节假日安排尚未录入）。 / "
+            f"The national campaign is played as of {anchor.isoformat()}: today's holiday "
+            "schedule is not on the working-day calendar yet."
+        )
+
+    def wd(n: int) -> dt.date:
+        return calendar.add_working_days(anchor, n)
+
+    closes = wd(-25)
+    dates = {
+        "recommendation_opens": _working_day_on_or_after(closes - dt.timedelta(days=50)),
         "recommendation_closes": closes,
-        "format_check_ends": check_ends,
-        "review_ends": review_ends,
-        "notice_starts": notice,
-        "publication_date": _later(notice, 10),
+        "format_check_ends": wd(-15),
+        "review_ends": wd(-4),
+        "notice_starts": wd(-3),
+        "publication_date": _later(anchor, 8),
     }
+    review = ReviewDays(
+        invitations=wd(-14),
+        assignment=wd(-11),
+        scoring=wd(-10),
+        review_closes=wd(-6),
+        panel=wd(-5),
+        approval=wd(-4),
+    )
+    return NationalTimeline(anchor, dates, wd(-15), review), note
 
 
 # (name, gender M/F, birth, employer, occupation, skill level code, front-line since, honours)
@@ -406,12 +421,15 @@ def build_selection_demo() -> SelectionDemo:
         result.provincial = Campaign.objects.filter(tier="provincial").first()
         return result
 
-    dates = _national_dates(today)
+    timeline, note = _national_timeline(today)
+    if note:
+        result.notes.append(note)
+    dates = timeline.dates
     opens, closes = dates["recommendation_opens"], dates["recommendation_closes"]
     year = closes.year
     clerk, sjz, hebei, henan, zz = (_user(u) for u in ("clerk", "sjz", "hebei", "henan", "zz"))
 
-    with _at(opens):
+    with at(opens):
         campaign = program_actions.do_create_campaign(
             acting_user=program,
             issuing_org_id=acftu.pk,
@@ -461,7 +479,7 @@ def build_selection_demo() -> SelectionDemo:
     people = [_person(preparers[i], spec, i + 1) for i, spec in enumerate(PEOPLE)]
     drafting = opens + dt.timedelta(days=14)
     nominations: list[Nomination] = []
-    with _at(drafting):
+    with at(drafting):
         for preparer, person in zip(preparers, people, strict=True):
             n = actions.do_start_nomination(
                 acting_user=preparer,
@@ -482,9 +500,9 @@ def build_selection_demo() -> SelectionDemo:
 
     # 1 (田丽娟) stays a draft; 9 (司马文涛) too: under five years of front-line work, the
     # eligibility engine blocks its submission.
-    with _at(drafting + dt.timedelta(days=7)):
+    with at(drafting + dt.timedelta(days=7)):
         submit(0, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13)
-    with _at(drafting + dt.timedelta(days=12)):
+    with at(drafting + dt.timedelta(days=12)):
         endorse(city_of, 0, 2, 3, 5, 6, 7, 8, 11, 13)
         actions.do_return_nomination(
             acting_user=tangshan,
@@ -497,11 +515,11 @@ def build_selection_demo() -> SelectionDemo:
             reason="本人因工作调动申请退出推荐。",
         )
         # 10 (刘海燕) is still with the city at the deadline.
-    with _at(drafting + dt.timedelta(days=18)):
+    with at(drafting + dt.timedelta(days=18)):
         endorse(province_of, 0, 2, 3, 5, 6, 7, 8, 11, opinion="经审核，同意上报全国总工会。")
         # 13 (周红) is still with the province at the deadline.
 
-    with _at(closes + dt.timedelta(days=1)):
+    with at(closes + dt.timedelta(days=1)):
         program_actions.do_close_recommendation(acting_user=program, campaign_id=campaign.pk)
         program_actions.do_open_format_check(acting_user=program, campaign_id=campaign.pk)
         checked = dict.fromkeys(actions.CHECKLIST, True)
@@ -520,22 +538,44 @@ def build_selection_demo() -> SelectionDemo:
             rule_code="format.facts",
             reason="所述获奖情况与佐证材料不符，经核实不予通过。",
         )
-        try:
-            deadline = min(calendar.add_working_days(today, 5), campaign.format_check_ends)
+        actions.do_decide_format_check(
+            acting_user=program,
+            nomination_id=nominations[2].pk,
+            decision="return",
+            checklist={"complete": True},
+            rule_code="format.illegible",
+            reason="政治素质证明扫描件不清晰，请重新上传盖章件。",
+            return_deadline=calendar.add_working_days(closes, 6),
+        )
+    with at(calendar.add_working_days(closes, 3), 14):
+        # 孔德明's unit uploads a legible attestation and puts the nomination forward again.
+        actions.do_submit_nomination(acting_user=preparers[2], nomination_id=nominations[2].pk)
+    with at(timeline.format_check_closes, 11):
+        for i in (2, 5, 6, 7):
             actions.do_decide_format_check(
                 acting_user=program,
-                nomination_id=nominations[2].pk,
-                decision="return",
-                checklist={"complete": True},
-                rule_code="format.illegible",
-                reason="政治素质证明扫描件不清晰，请重新上传盖章件。",
-                return_deadline=deadline,
+                nomination_id=nominations[i].pk,
+                decision="accept",
+                checklist=checked,
             )
-        except (CalendarUnknownError, DomainError):
-            result.notes.append(
-                "孔德明的推荐材料未退回补正：补正期限所在年份的节假日安排尚未录入。"
-            )
-        # 5, 6, 7 await the format check.
+        actions.do_close_format_check(acting_user=program, campaign_id=campaign.pk)
+
+    # The expert review (reviews.demo) and the public notice now open (notices.demo).
+    accepted = [nominations[i] for i in (0, 5, 3, 8, 2, 6, 7)]  # strongest first
+    unit_users = {n.pk: preparers[i] for i, n in enumerate(nominations)}
+    play_review(
+        campaign,
+        officer=program,
+        nominations=[Nomination.objects.select_related("person").get(pk=n.pk) for n in accepted],
+        days=timeline.review,
+        unit_user=lambda n: unit_users[n.pk],
+    )
+    play_notice(
+        campaign,
+        starts_on=dates["notice_starts"],
+        handler=program,
+        unit_user=lambda n: unit_users[n.pk],
+    )
 
     result.provincial = _provincial_campaign(today, version, result)
     campaign.refresh_from_db()

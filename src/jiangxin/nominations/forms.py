@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiangxin.core.forms_base import JiangxinForm, LabelledModelChoiceField
 from jiangxin.nominations.checks import char_count
-from jiangxin.nominations.models import FormatCheck, Nomination
+from jiangxin.nominations.models import ALL_NOTICE_FIELDS, FormatCheck, Nomination, NoticeField
 from jiangxin.orgs.models import Organization
 from jiangxin.people.models import Attachment
 from jiangxin.programs.models import Campaign, Dimension, PolicyVersion
@@ -99,11 +99,19 @@ class OpinionForm(JiangxinForm):
     )
     attestation_signer = forms.CharField(label=_("Attested by"), max_length=100)
     attestation_date = forms.DateField(label=_("Attested on"))
-    consent_given = forms.BooleanField(
-        label=_(
-            "The person agrees that their name, gender, unit, occupation and deeds summary are "
-            "published in the public notice"
+    consent_fields = forms.MultipleChoiceField(
+        label=_("Fields the person agrees to publish in the public notice"),
+        choices=NoticeField.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Only the ticked fields ever appear on a public page. The name is needed to list "
+            "the person: without it the person cannot pass the public notice, and the program "
+            "officer is told before the notice opens."
         ),
+    )
+    consent_given = forms.BooleanField(
+        label=_("The person agrees to the publication of the ticked fields in the public notice"),
         required=True,
     )
     consent_date = forms.DateField(label=_("Consent given on"))
@@ -119,6 +127,10 @@ class OpinionForm(JiangxinForm):
         opinion = cast(CharLimitField, self.fields["unit_opinion"])
         opinion.max_chars = version.opinion_max_chars
         opinion.widget.attrs["data-char-limit"] = str(version.opinion_max_chars)
+        # Every field is ticked until the person's consent says otherwise.
+        if not self.initial.get("consent_fields") and not self.initial.get("consent_given"):
+            self.initial["consent_fields"] = list(ALL_NOTICE_FIELDS)
+        self.fields["consent_fields"].optional_hidden = True  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -8,6 +8,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class NoticeField(models.TextChoices):
+    """The fields of a public notice (公示) a nominee may consent to publish, in notice order.
+    Without the name the nominee cannot be listed at all."""
+
+    NAME = "name", _("Full name")
+    GENDER = "gender", _("Gender")
+    UNIT = "unit", _("Unit")
+    OCCUPATION = "occupation", _("Occupation or type of work")
+    SUMMARY = "summary", _("Deeds summary")
+
+
+#: Every notice field, as `consent_fields` holds them when the person agreed to all.
+ALL_NOTICE_FIELDS = [f.value for f in NoticeField]
+
+
 class Nomination(models.Model):
     """One person nominated in one campaign by one unit.
 
@@ -93,6 +108,11 @@ class Nomination(models.Model):
         _("the person consents to the publication of the notice fields"), default=False
     )
     consent_date = models.DateField(_("consent given on"), null=True, blank=True)
+    #: The notice fields (`NoticeField` codes) the person agreed to publish; only these ever
+    #: appear on a public page.
+    consent_fields = models.JSONField(
+        _("fields the person agreed to publish"), default=list, blank=True
+    )
 
     #: Raw input of each form step as typed (not yet valid), so nothing typed is ever lost.
     draft_data = models.JSONField(default=dict, blank=True, editable=False)
@@ -176,6 +196,12 @@ class Nomination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.person.name if self.person else ''}".strip()
+
+    @property
+    def consent_field_labels(self) -> list[str]:
+        """The labels of the notice fields the person agreed to publish, in notice order."""
+        labels = dict(NoticeField.choices)
+        return [str(labels[c]) for c in ALL_NOTICE_FIELDS if c in (self.consent_fields or [])]
 
 
 class Statement(models.Model):

@@ -24,6 +24,7 @@ from jiangxin.nominations.eligibility import Verdict, evaluate
 from jiangxin.nominations.models import Evidence, Nomination, Statement
 from jiangxin.programs import selectors as program_selectors
 from jiangxin.programs.models import Campaign, EligibilityRule
+from jiangxin.reviews import rules as review_rules
 
 PAGE_SIZE = 30
 S = Nomination.Status
@@ -241,6 +242,7 @@ def _detail_context(request: AuthedHttpRequest, n: Nomination, **overrides: Any)
         "endorse_form": forms.EndorseForm() if decisions["can_endorse"] else None,
         "return_form": forms.ReturnForm() if decisions["can_endorse"] else None,
         "rules_cited": actions.citable_rules(n.campaign),
+        "can_request_avoidance": review_rules.can_request_avoidance(request.user, n),
         **decisions,
         "breadcrumbs": [_list_crumb(), {"label": _nomination_crumb(n)["label"]}],
     }

@@ -143,7 +143,10 @@ POLICY_SETTINGS = (
     "shortlist_ratio",
     "panel_pass_numerator",
     "panel_pass_denominator",
+    "blind_review",
     "notice_working_days",
+    "promote_on_disqualification",
+    "promotion_notice_working_days",
     "cultivation_months",
     "report_interval_months",
 )

@@ -118,6 +118,7 @@ class PolicySettingsForm(JiangxinModelForm):
         for name in (
             "panel_pass_denominator",
             "notice_working_days",
+            "promotion_notice_working_days",
             "reviewers_per_nomination",
             "max_nominations_per_expert",
         ):

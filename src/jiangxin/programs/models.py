@@ -106,9 +106,27 @@ class PolicyVersion(Bilingual):
     panel_pass_denominator = models.PositiveSmallIntegerField(
         _("panel pass threshold: denominator"), default=3
     )
+    blind_review = models.BooleanField(
+        _("blind online review"),
+        default=False,
+        help_text=_("Experts do not see the nominee's name or unit while they score."),
+    )
     # Notice and cultivation
     notice_working_days = models.PositiveSmallIntegerField(
         _("public notice (working days)"), default=5
+    )
+    # What happens to a slot whose nominee is disqualified during the notice (递补): the
+    # next-ranked nominee is promoted with a notice of their own, or the slot stays empty.
+    promote_on_disqualification = models.BooleanField(
+        _("promote the next-ranked nominee on disqualification"),
+        default=True,
+        help_text=_(
+            "When a listed nominee is disqualified, the next-ranked nominee is put forward in "
+            "a public notice of their own; otherwise the slot stays empty."
+        ),
+    )
+    promotion_notice_working_days = models.PositiveSmallIntegerField(
+        _("public notice of a promoted nominee (working days)"), default=5
     )
     cultivation_months = models.PositiveSmallIntegerField(_("cultivation (months)"), default=24)
     report_interval_months = models.PositiveSmallIntegerField(
@@ -154,6 +172,10 @@ class PolicyVersion(Bilingual):
                 & models.Q(reviewers_per_nomination__gt=0)
                 & models.Q(max_nominations_per_expert__gt=0),
                 name="policyversion_positive_settings",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(promotion_notice_working_days__gt=0),
+                name="policyversion_promotion_notice_positive",
             ),
         ]
 
@@ -516,6 +538,7 @@ class CampaignStaff(models.Model):
 
     class Duty(models.TextChoices):
         FORMAT_CHECK = "format_check", _("Format check")
+        OBJECTION_HANDLER = "objection_handler", _("Objection handling")
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="staff"

@@ -507,6 +507,46 @@ def _allocation_rows(
     return _flatten(_ordered_allocations(allocations)), used
 
 
+def _stage_links(request: AuthedHttpRequest, campaign: Campaign) -> list[dict[str, str]]:
+    """Links to the review, notice and publication stages the campaign has reached (for the
+    officers who run it)."""
+    if not rules.can_manage_campaign(request.user, campaign):
+        return []
+    S = Campaign.Status
+    order = list(S.values)
+    reached = order.index(campaign.status)
+    stages = [
+        (S.FORMAT_CHECK, "reviews:pool_invitations", _("Expert invitations"), "envelope"),
+        (
+            S.FORMAT_CHECK,
+            "reviews:conflicts_report",
+            _("Conflicts of interest"),
+            "exclamation-diamond",
+        ),
+        (S.ONLINE_REVIEW, "reviews:assignment_campaign", _("Expert assignment"), "diagram-2"),
+        (S.ONLINE_REVIEW, "reviews:scoring_progress", _("Online review progress"), "list-check"),
+        (S.ONLINE_REVIEW, "reviews:scoring_ranking", _("Ranking"), "sort-numeric-down"),
+        (S.PANEL_MEETING, "reviews:panel_detail", _("Panel meeting"), "people"),
+        (S.FINAL_APPROVAL, "reviews:approval_detail", _("Final approval"), "patch-check"),
+        (S.FINAL_APPROVAL, "notices:handlers", _("Objection handlers"), "person-lock"),
+    ]
+    links = []
+    for stage, name, label, icon in stages:
+        url = optional_url(name, campaign.pk)
+        if url and reached >= order.index(stage):
+            links.append({"url": url, "label": label, "icon": icon})
+    if reached >= order.index(S.PUBLIC_NOTICE):
+        url = optional_url("notices:list")
+        if url:
+            links.append({"url": url, "label": _("Public notices"), "icon": "megaphone"})
+    from jiangxin.notices.views_publication import publication_link_for
+
+    publication = publication_link_for(request.user, campaign)
+    if publication:
+        links.append({**publication, "icon": "file-earmark-text"})
+    return links
+
+
 @require_GET
 def campaign_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     from jiangxin.portal.models import Article
@@ -589,6 +629,7 @@ def campaign_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             if account_rules.can_manage_calendar(user)
             else "",
             "nominations_url": optional_url("nominations:list", query=f"campaign={campaign.pk}"),
+            "stage_links": _stage_links(request, campaign),
             "format_check_url": optional_url("nominations:format_check", campaign.pk)
             if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.DEPLOYED)
             and (can_manage or CampaignStaff.objects.filter(campaign=campaign, user=user).exists())

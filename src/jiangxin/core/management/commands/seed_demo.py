@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import translation
 
 from jiangxin.core.demo import build_demo
+from jiangxin.cultivation.demo import build_publication_demo
 from jiangxin.nominations.demo import build_selection_demo
+from jiangxin.portal.demo import build_portal_demo
 
 
 class Command(BaseCommand):
@@ -17,10 +21,26 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate("zh-hans")
-        # The demo's history would otherwise print every notification email it sends.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            logins = build_demo()
-            selection = build_selection_demo()
+        # The demo's history would otherwise print every notification email it sends, and
+        # every task the immediate backend runs; its passwords are hashed at a low cost
+        # (core.demo.DemoArgon2PasswordHasher).
+        tasks_log = logging.getLogger("django_tasks")
+        level = tasks_log.level
+        tasks_log.setLevel(logging.WARNING)
+        try:
+            with override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                PASSWORD_HASHERS=[
+                    "jiangxin.core.demo.DemoArgon2PasswordHasher",
+                    *settings.PASSWORD_HASHERS,
+                ],
+            ):
+                logins = build_demo()
+                build_portal_demo()
+                selection = build_selection_demo()
+                published = build_publication_demo()
+        finally:
+            tasks_log.setLevel(level)
         out = self.stdout
         out.write("")
         out.write("=" * 78)
@@ -35,7 +55,7 @@ class Command(BaseCommand):
                     + " ".join(login.otp_tokens)
                 )
         out.write("-" * 78)
-        for campaign in (selection.national, selection.provincial):
+        for campaign in (selection.national, selection.provincial, published):
             if campaign is not None:
                 out.write(f"  {campaign.name}: {campaign.get_status_display()}")
         for note in selection.notes:
