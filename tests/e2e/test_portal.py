@@ -33,21 +33,29 @@ VIEWPORTS = {"desktop": DESKTOP, "mobile": MOBILE}
 
 @pytest.fixture
 def portal(demo: dict[str, DemoLogin]) -> Article:
-    """The demo articles (once per module); returns the newer policy document."""
+    """The demo articles and last year's published provincial list with its craftsman pages
+    (once per module); returns the newer policy document."""
+    from jiangxin.cultivation.demo import build_publication_demo
     from jiangxin.portal.cache import invalidate_portal_cache
     from jiangxin.portal.demo import build_portal_demo
     from jiangxin.portal.models import Article
 
     build_portal_demo()
+    assert build_publication_demo() is not None, "last year's holiday schedule is unknown"
     invalidate_portal_cache()  # the cache table outlives the module's database reset
     return Article.objects.filter(category=Article.Category.POLICY).order_by("-published_at")[0]
 
 
 def _public_pages(article: Article) -> list[tuple[str, str]]:
+    from jiangxin.cultivation.demo import PEOPLE
+    from jiangxin.people.models import Person
+
+    craftsman = Person.objects.get(name=PEOPLE[0][0])  # has a story and highlights
     return [
         ("/portal/", "the portal home page"),
         ("/portal/c/policy/", "the policy documents channel"),
         (f"/portal/a/{article.pk}/", "a policy document"),
+        (f"/portal/craftsmen/{craftsman.pk}/", "a craftsman page"),
     ]
 
 
