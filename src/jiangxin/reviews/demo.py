@@ -372,7 +372,7 @@ def _invite(
             )
             _accept(replacement, availability="工作日晚间及周末")
         elif username == "expert":
-            _accept(item, availability="11月上中旬均可", max_load=6)
+            _accept(item, availability="评审期内工作日均可", max_load=6)
         else:
             _accept(item)
 
@@ -415,7 +415,7 @@ def _declare_conflicts(
         )
 
 
-def _solve(officer: User, run: AssignmentRun) -> AssignmentRun:
+def _solve(run: AssignmentRun) -> AssignmentRun:
     """The task runs at once with the immediate task backend; otherwise here."""
     run.refresh_from_db()
     if run.status in (AssignmentRun.Status.QUEUED, AssignmentRun.Status.RUNNING):
@@ -433,7 +433,7 @@ def _assign(campaign: Campaign, officer: User, max_load: int, plan: PoolPlan) ->
         default_max_load=max_load,
         outside_province=plan.outside_province,
     )
-    run = _solve(officer, run)
+    run = _solve(run)
     assignment_actions.do_execute_assignment_run(acting_user=officer, run_id=run.pk)
 
 
@@ -523,7 +523,7 @@ def _score(
             campaign_id=campaign.pk,
             nomination_ids=[recusing.nomination_id],
         )
-        run = _solve(officer, run)
+        run = _solve(run)
         assignment_actions.do_execute_assignment_run(acting_user=officer, run_id=run.pk)
         if demo_expert:
             scoring.do_reopen_score_sheet(
@@ -535,7 +535,8 @@ def _score(
         for a in _active(campaign):
             sheet = ScoreSheet.objects.filter(assignment=a).first()
             if sheet is None or sheet.status != ScoreSheet.Status.SUBMITTED:
-                scorer.submit(a, comment="经核对后重新提交。" if sheet else "")
+                reopened = sheet is not None and sheet.status == ScoreSheet.Status.REOPENED
+                scorer.submit(a, comment="经核对后重新提交。" if reopened else "")
 
 
 def _hold_panel(
