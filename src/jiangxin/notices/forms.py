@@ -110,16 +110,6 @@ class ReasonForm(JiangxinForm):
     reason = forms.CharField(label=_("Reason"), widget=_textarea(3), max_length=1000)
 
 
-class HandlerForm(JiangxinForm):
-    user = forms.ChoiceField(label=_("Person"))
-
-    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["user"]).choices = [
-            (u.pk, f"{u.full_name or u.username} ({u.username})") for u in candidates
-        ]
-
-
 # --- The public objection form ------------------------------------------------------------------
 
 

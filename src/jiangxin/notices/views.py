@@ -44,6 +44,7 @@ from jiangxin.people.files import content_disposition
 from jiangxin.people.forms import RevealForm
 from jiangxin.programs import selectors as program_selectors
 from jiangxin.programs.models import Campaign, CampaignStaff
+from jiangxin.programs.views import staff_page
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -422,58 +423,15 @@ def campaign_handlers(request: AuthedHttpRequest, campaign_pk: int) -> HttpRespo
         program_selectors.campaigns_visible_to(request.user), pk=campaign_pk
     )
     _require(rules.can_name_handlers(request.user, campaign))
-    duty = CampaignStaff.Duty.OBJECTION_HANDLER
-    staff = list(
-        CampaignStaff.objects.filter(campaign=campaign, duty=duty)
-        .select_related("user", "named_by")
-        .order_by("user__username")
-    )
-    candidates = list(
-        User.objects.filter(
-            is_active=True,
-            grants__revoked_at__isnull=True,
-            grants__organization__path__startswith=campaign.issuing_org.path,
-        )
-        .exclude(pk__in=[s.user_id for s in staff])
-        .distinct()
-        .order_by("username")[:200]
-    )
-    form = forms.HandlerForm(
-        request.POST if "user" in request.POST else None, candidates=candidates
-    )
-    if request.method == "POST":
-        remove = request.POST.get("remove", "")
-        try:
-            if remove.isdigit():
-                get_object_or_404(CampaignStaff, campaign=campaign, duty=duty, user_id=int(remove))
-                actions.do_name_handler(
-                    acting_user=request.user,
-                    campaign_id=campaign.pk,
-                    user_id=int(remove),
-                    active=False,
-                )
-                messages.success(request, _("The person no longer handles objections."))
-                return redirect("notices:handlers", campaign_pk=campaign.pk)
-            if form.is_valid():
-                actions.do_name_handler(
-                    acting_user=request.user,
-                    campaign_id=campaign.pk,
-                    user_id=int(form.cleaned_data["user"]),
-                    active=True,
-                )
-                messages.success(request, _("The person was named to handle objections."))
-                return redirect("notices:handlers", campaign_pk=campaign.pk)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-    return render(
+    return staff_page(
         request,
-        "notices/handlers.html",
-        {
-            "campaign": campaign,
-            "staff": staff,
-            "form": form,
-            "breadcrumbs": [_list_crumb(), {"label": _("Objection handlers")}],
-        },
+        campaign,
+        duty=CampaignStaff.Duty.OBJECTION_HANDLER,
+        template="notices/handlers.html",
+        back=redirect("notices:handlers", campaign_pk=campaign.pk),
+        named=_("The person was named to handle objections."),
+        removed=_("The person no longer handles objections."),
+        context={"breadcrumbs": [_list_crumb(), {"label": _("Objection handlers")}]},
     )
 
 

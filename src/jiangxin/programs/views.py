@@ -918,13 +918,23 @@ def allocation_export(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
 MAX_CANDIDATES = 100
 
 
-@require_http_methods(["GET", "POST"])
-def campaign_staff(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def staff_page(
+    request: AuthedHttpRequest,
+    campaign: Campaign,
+    *,
+    duty: str,
+    template: str,
+    back: HttpResponse,
+    named: str,
+    removed: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """The page that names and removes the campaign's staff of one duty (format check here,
+    objection handlers in notices): the people named, a search among the users of the issuing
+    organization's tree, and the form. `back` is where a change redirects to; `named` and
+    `removed` the messages shown after it. The caller checks the permission."""
     from jiangxin.accounts.models import User
 
-    campaign = _visible_campaign(request, pk)
-    _require(rules.can_name_staff(request.user, campaign))
-    duty = CampaignStaff.Duty.FORMAT_CHECK
     staff = list(
         CampaignStaff.objects.filter(campaign=campaign, duty=duty)
         .select_related("user", "named_by")
@@ -962,8 +972,8 @@ def campaign_staff(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     duty=duty,
                     active=False,
                 )
-                messages.success(request, _("The person was removed from the format check staff."))
-                return redirect("programs:campaign_staff", pk=campaign.pk)
+                messages.success(request, removed)
+                return back
             if form.is_valid():
                 actions.do_name_campaign_staff(
                     acting_user=request.user,
@@ -971,19 +981,28 @@ def campaign_staff(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     user_id=int(form.cleaned_data["user"]),
                     duty=duty,
                 )
-                messages.success(request, _("The person was named to the format check staff."))
-                return redirect("programs:campaign_staff", pk=campaign.pk)
+                messages.success(request, named)
+                return back
         except DomainError as exc:
             form.add_error(None, exc.message)
     return render(
         request,
-        "programs/campaign_staff.html",
-        {
-            "campaign": campaign,
-            "staff": staff,
-            "form": form,
-            "q": q,
-            "more": more,
-            "breadcrumbs": _campaign_crumbs(campaign, _("Format check staff")),
-        },
+        template,
+        {"campaign": campaign, "staff": staff, "form": form, "q": q, "more": more, **context},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def campaign_staff(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    campaign = _visible_campaign(request, pk)
+    _require(rules.can_name_staff(request.user, campaign))
+    return staff_page(
+        request,
+        campaign,
+        duty=CampaignStaff.Duty.FORMAT_CHECK,
+        template="programs/campaign_staff.html",
+        back=redirect("programs:campaign_staff", pk=campaign.pk),
+        named=_("The person was named to the format check staff."),
+        removed=_("The person was removed from the format check staff."),
+        context={"breadcrumbs": _campaign_crumbs(campaign, _("Format check staff"))},
     )
