@@ -552,6 +552,7 @@ def preview_result(
         "mean": round(solution.total_affinity / n_pairs, 4) if n_pairs else None,
         "busiest": max((row[1] + row[2] for row in loads), default=0),
         "arcs": solution.n_arcs,
+        "rounds": solution.rounds,
         "seconds": {key: round(value, 3) for key, value in solution.timings.items()},
         "demand": int(problem.k.sum()),
         "capacity": int(problem.capacity.sum()),

@@ -22,3 +22,4 @@ def test_tiny_instances_solve_with_gap_zero():
         assert report["status"] == "optimal"
         assert report["gap"] == 0
         assert report["greedy"] <= report["total"]
+        assert report["full_same"] and report["rounds"] == 0  # small: the whole network

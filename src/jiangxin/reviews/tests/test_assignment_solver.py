@@ -91,9 +91,15 @@ def instances(draw):  # type: ignore[no-untyped-def]
     return affinity, k, cap, allowed, base, outside, pins
 
 
+#: The candidate-set method at its most starved: one candidate per nomination, one arc
+#: brought in per nomination and round, so that bypass, pricing and rounds all do the work.
+STARVED = solver.Sparse(per_nomination=1, per_expert=0, per_outside=0, margin=0, per_round=1)
+
+
+@pytest.mark.parametrize("sparse", [False, STARVED], ids=["full", "candidates"])
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances())
-def test_feasibility_and_optimality_match_brute_force(instance):  # type: ignore[no-untyped-def]
+@given(instance=instances())
+def test_feasibility_and_optimality_match_brute_force(sparse, instance):  # type: ignore[no-untyped-def]
     affinity, k, cap, allowed, base, outside, pins = instance
     quanta = np.rint(affinity * solver.SCALE).astype(int)
     min_outside = 1 if outside is not None else 0
@@ -106,6 +112,7 @@ def test_feasibility_and_optimality_match_brute_force(instance):  # type: ignore
         outside=outside,
         min_outside=min_outside,
         pins=pins,
+        sparse=sparse,
     )
     expected = brute_force(
         quanta, k, cap, allowed, pins=pins, outside=outside, min_outside=min_outside, base=base
@@ -193,6 +200,67 @@ def test_infeasibility_found_by_the_cut_when_no_group_shows_it():
     assert top.kind == Kind.CUT
     assert (top.n_nominations, top.n_experts, top.demand, top.supply) == (3, 2, 3, 2)
     assert top.label == "x" and top.other_groups == 1
+
+
+def test_the_candidate_set_method_needs_rounds_and_matches_the_full_network():
+    # Tight capacity (k·n = 90 of 100 places) and experts that everyone prefers: the best
+    # few experts per nomination cannot carry the load, so the first restricted solve leans
+    # on the bypass and pricing must bring arcs in.
+    rng = np.random.default_rng(7)
+    n, m = 30, 20
+    popularity = np.linspace(1.0, 0.2, m)
+    affinity = np.clip(popularity[None, :] + 0.3 * rng.random((n, m)), 0, None)
+    allowed = rng.random((n, m)) > 0.1
+    outside = rng.random((n, m)) > 0.5
+    common = dict(allowed=allowed, outside=outside, min_outside=1, base_load=rng.integers(0, 3, m))
+    full = solver.solve(affinity, 3, 5, sparse=False, **common)
+    assert full.status == solver.Solution.OPTIMAL and full.rounds == 0
+    for cfg in (solver.Sparse(per_nomination=3, per_expert=0, per_round=2), STARVED):
+        sol = solver.solve(affinity, 3, 5, sparse=cfg, **common)
+        assert sol.status == solver.Solution.OPTIMAL
+        assert sol.rounds >= 2 and sol.n_candidates < sol.n_pairs == int(allowed.sum())
+        check_valid(sol, 3, 5, allowed, outside=outside, min_outside=1)
+        assert sol.scaled_total == full.scaled_total
+        loads = common["base_load"]
+        assert ((sol.loads + loads) ** 2).sum() == ((full.loads + loads) ** 2).sum()
+
+
+def test_the_candidate_set_method_raises_the_bypass_cost_for_a_long_chain():
+    # N0 can only take E1, everyone's favourite E_i is also their neighbour's option: the
+    # only full assignment shifts N1…N5 one expert along (E_i+1, affinity 0), a chain that
+    # costs more than the cheap bypass. The method must raise the bypass cost and grow the
+    # chain round by round, not give up and solve the whole network (rounds would be 0).
+    n = 6
+    affinity = np.full((n, n + 1), -np.inf)
+    affinity[0, 1] = 1
+    for i in range(1, n):
+        affinity[i, i] = 1
+        affinity[i, i + 1] = 0
+    sol = solver.solve(affinity, 1, 1, sparse=STARVED)
+    assert sol.status == solver.Solution.OPTIMAL and sol.rounds > 2
+    assert sol.pairs() == [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6)]
+
+
+def test_the_candidate_set_method_is_the_default_above_the_threshold(monkeypatch):  # type: ignore[no-untyped-def]
+    affinity = np.random.default_rng(3).random((30, 10))
+    assert solver.solve(affinity, 2, 8).rounds == 0
+    monkeypatch.setattr(solver, "SPARSE_MIN_PAIRS", 100)
+    sol = solver.solve(affinity, 2, 8)
+    assert (
+        sol.rounds >= 1
+        and sol.scaled_total == solver.solve(affinity, 2, 8, sparse=False).scaled_total
+    )
+
+
+def test_the_candidate_set_method_hands_infeasibility_to_the_full_network():
+    # As in the cut test above: only the minimum cut of the whole network shows it.
+    allowed = np.array([[1, 1, 0, 0], [1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1]], bool)
+    sol = solver.solve(
+        np.ones((4, 4)), 1, 1, allowed=allowed, groups=["x", "y", "x", "z"], sparse=STARVED
+    )
+    assert sol.status == solver.Solution.INFEASIBLE and sol.shortfall == 1
+    top = sol.bottlenecks[0]
+    assert top.kind == Kind.CUT and (top.n_nominations, top.demand, top.supply) == (3, 3, 2)
 
 
 def test_outside_province_gadget():
