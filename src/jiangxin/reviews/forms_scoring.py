@@ -72,13 +72,17 @@ class ScoreSheetForm(JiangxinForm):
         data = super().clean() or {}
         parsed, problems = scoring.parse_sheet_input(self.dimensions, data)
         for problem in problems:
-            self.add_error(problem.field or None, problem.message)
+            self.add_error(
+                problem.field or None, problem.for_field if problem.field else problem.message
+            )
         self.parsed = parsed
         return data
 
     def add_problems(self, problems: list[scoring.Problem]) -> None:
         for problem in problems:
-            self.add_error(problem.field or None, problem.message)
+            self.add_error(
+                problem.field or None, problem.for_field if problem.field else problem.message
+            )
 
 
 class ReopenForm(JiangxinForm):

@@ -74,11 +74,17 @@ def comment_field(dimension_id: int) -> str:
 @dataclass(frozen=True)
 class Problem:
     """Why a sheet cannot be submitted: the form field it concerns ("" for the sheet), the rule
-    code and the translated message."""
+    code and the translated message (naming the dimension); `field_message` says the same
+    beside the field, whose label already names the dimension."""
 
     field: str
     rule: str
     message: str
+    field_message: str = ""
+
+    @property
+    def for_field(self) -> str:
+        return self.field_message or self.message
 
 
 class SheetInvalid(DomainError):
@@ -121,6 +127,7 @@ def sheet_problems(
                     field,
                     "scoring.score_missing",
                     str(_("%(dimension)s: give a score from %(min)s to %(max)s.") % _range_text(d)),
+                    str(_("Give a score from %(min)s to %(max)s.") % _range_text(d)),
                 )
             )
         elif not d.score_min <= value <= d.score_max:
@@ -132,6 +139,7 @@ def sheet_problems(
                         _("%(dimension)s: the score must be from %(min)s to %(max)s.")
                         % _range_text(d)
                     ),
+                    str(_("The score must be from %(min)s to %(max)s.") % _range_text(d)),
                 )
             )
         elif value in (d.score_min, d.score_max) and not note:
@@ -146,6 +154,10 @@ def sheet_problems(
                         )
                         % {"dimension": d.name, "score": value}
                     ),
+                    str(
+                        _("%(score)s is the top or the bottom of the range; say here why.")
+                        % {"score": value}
+                    ),
                 )
             )
         if char_count(note) > COMMENT_MAX_CHARS:
@@ -157,6 +169,10 @@ def sheet_problems(
                         _("%(dimension)s: the comment is longer than %(max)s characters.")
                         % {"dimension": d.name, "max": COMMENT_MAX_CHARS}
                     ),
+                    str(
+                        _("The comment is longer than %(max)s characters.")
+                        % {"max": COMMENT_MAX_CHARS}
+                    ),
                 )
             )
     if char_count(comment) > OVERALL_MAX_CHARS:
@@ -167,6 +183,9 @@ def sheet_problems(
                 str(
                     _("The overall comment is longer than %(max)s characters.")
                     % {"max": OVERALL_MAX_CHARS}
+                ),
+                str(
+                    _("The comment is longer than %(max)s characters.") % {"max": OVERALL_MAX_CHARS}
                 ),
             )
         )
@@ -215,6 +234,7 @@ def parse_sheet_input(
                         _("%(dimension)s: enter a whole number from %(min)s to %(max)s.")
                         % _range_text(d)
                     ),
+                    str(_("Enter a whole number from %(min)s to %(max)s.") % _range_text(d)),
                 )
             )
         comments[d.pk] = str(data.get(comment_field(d.pk)) or "").strip()

@@ -191,7 +191,7 @@ def expert_progress(campaign: Campaign, today: dt.date | None = None) -> list[Ex
             drafts=Count("id", filter=Q(sheet__status=S.DRAFT)),
             reopened=Count("id", filter=Q(sheet__status=S.REOPENED)),
             conflicts=Count("id", filter=Q(conflicted=True)),
-            last_activity=Max("sheet__updated_at"),
+            last_activity=Max("sheet__updated_at", filter=~Q(sheet__status=S.NOT_STARTED)),
         )
         .order_by("expert_id")
     )
@@ -343,7 +343,12 @@ def my_reviews(
                 label=nominee_label(a.nomination, blind=group.blind),
                 status=current,
                 status_label=str(labels[current]),
-                updated_at=sheet.updated_at if sheet is not None else None,
+                # Executing the assignment creates empty sheets: an unopened one was never saved.
+                updated_at=(
+                    sheet.updated_at
+                    if sheet is not None and current != SheetStatus.NOT_STARTED
+                    else None
+                ),
                 occupation=person.occupation if person else "",
                 skill_level=person.skill_level.name if person and person.skill_level else "",
             )

@@ -268,7 +268,17 @@ def _preview_context(request: AuthedHttpRequest, run: AssignmentRun) -> dict[str
     page_obj = Paginator(nominations.order_by("number"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [{"nomination": n, "experts": by_nomination.get(n.pk, [])} for n in page_obj]
+    pins, forbids = actions._next_pairs(run)
+    pinned_next = {(nid, eid) for nid, eid in pins}
+    forbidden_next = {(nid, eid) for nid, eid in forbids}
+    rows = []
+    for n in page_obj:
+        entries = by_nomination.get(n.pk, [])
+        for e in entries:
+            # What the next solve does with this pair: the row offers release, not pin again.
+            key = (n.pk, e["expert_id"])
+            e["next"] = "pin" if key in pinned_next else "forbid" if key in forbidden_next else ""
+        rows.append({"nomination": n, "experts": entries})
     loads = sorted(
         (
             {
@@ -284,7 +294,6 @@ def _preview_context(request: AuthedHttpRequest, run: AssignmentRun) -> dict[str
     )
     histogram = result.get("histogram", [])
     top = max((count for _load, count in histogram), default=0)
-    pins, forbids = actions._next_pairs(run)
     involved = {p[0] for p in (*pins, *forbids)} | {p[0] for p in result.get("dropped_pins", [])}
     numbers = dict(Nomination.objects.filter(pk__in=involved).values_list("pk", "number"))
     params = RunParams.from_json(run.params)
@@ -300,8 +309,6 @@ def _preview_context(request: AuthedHttpRequest, run: AssignmentRun) -> dict[str
         "pins": _pair_rows(pins, numbers, experts),
         "forbids": _pair_rows(forbids, numbers, experts),
         "dropped": _pair_rows(result.get("dropped_pins", []), numbers, experts),
-        "pinned_set": {tuple(p) for p in pins},
-        "forbidden_set": {tuple(p) for p in forbids},
         "pending": actions.pending_changes(run),
         "params": params,
         "pair_form": assignment_forms.PairForm(

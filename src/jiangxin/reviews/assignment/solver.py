@@ -726,6 +726,8 @@ class Sparse:
 SPARSE_MIN_PAIRS = 200_000
 #: OR-Tools multiplies costs by the node count; keep the product well inside int64.
 _COST_PRODUCT_LIMIT = 2**62
+#: Below every rounded affinity: marks the pairs a candidate choice must not pick.
+_NO_PAIR = np.iinfo(np.int64).min
 
 
 def _best_in_rows(values: IntArray, count: int) -> IntArray:
@@ -748,7 +750,7 @@ def _candidates(p: _Prepared, cfg: Sparse, chunk: int = 1024) -> BoolArray:
     if per_expert > 0:
         for a in range(0, m, 128):
             b = min(a + 128, m)
-            block = np.ascontiguousarray(np.where(p.allowed[:, a:b], p.quanta[:, a:b], -1).T)
+            block = np.ascontiguousarray(np.where(p.allowed[:, a:b], p.quanta[:, a:b], _NO_PAIR).T)
             rows = _best_in_rows(block, per_expert)
             mask[rows, np.arange(a, b)[:, None]] = True
     per_outside = 0
@@ -758,11 +760,11 @@ def _candidates(p: _Prepared, cfg: Sparse, chunk: int = 1024) -> BoolArray:
     for a in range(0, n, chunk):
         b = min(a + chunk, n)
         rows = rows_all[a:b, None]
-        q = np.where(p.allowed[a:b], p.quanta[a:b], -1)
+        q = np.where(p.allowed[a:b], p.quanta[a:b], _NO_PAIR)
         if cfg.per_nomination > 0:
             mask[rows, _best_in_rows(q, min(cfg.per_nomination, m))] = True
         if p.outside is not None and per_outside > 0:
-            q_out = np.where(p.outside[a:b], q, -1)
+            q_out = np.where(p.outside[a:b], q, _NO_PAIR)
             mask[rows, _best_in_rows(q_out, min(per_outside, m))] = True
     mask &= p.allowed
     return mask

@@ -74,7 +74,9 @@ def instances(draw):  # type: ignore[no-untyped-def]
     cap = np.array(draw(st.lists(st.integers(0, 3), min_size=m, max_size=m)))
     # Few distinct values: ties are common, so the balancing tie-break matters.
     values = draw(st.lists(st.integers(0, 4), min_size=n * m, max_size=n * m))
-    affinity = np.array(values, float).reshape(n, m) / 4
+    # Negative affinities too: the solver must not assume them non-negative.
+    offset = draw(st.sampled_from([0.0, -0.5]))
+    affinity = np.array(values, float).reshape(n, m) / 4 + offset
     mask = draw(st.lists(st.booleans(), min_size=n * m, max_size=n * m))
     allowed = ~np.array(mask).reshape(n, m) | (np.arange(n * m).reshape(n, m) % 3 == 0)
     base = np.array(draw(st.lists(st.integers(0, 2), min_size=m, max_size=m)))

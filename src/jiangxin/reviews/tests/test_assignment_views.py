@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from jiangxin.nominations.models import Nomination
 from jiangxin.reviews.assignment import actions
 from jiangxin.reviews.models import Assignment, AssignmentRun
 from jiangxin.reviews.tests.test_assignment_actions import make_review, solve
@@ -80,6 +81,28 @@ def test_start_preview_and_execute_through_the_pages(
     assert response.status_code == 302
     run.refresh_from_db()
     assert run.params["next"]["forbids"] == [[first[0], first[1]]]
+    second = next(pair for pair in run.result["pairs"] if pair[0] != first[0])
+    officer_client.post(
+        reverse("reviews:assignment_run_pair", args=[run.pk]),
+        {
+            "nomination": Nomination.objects.get(pk=second[0]).number,
+            "expert": second[1],
+            "op": "pin",
+        },
+    )
+    # The preview row of a pair marked for the next solve offers release, not pin or forbid.
+    page = officer_client.get(reverse("reviews:assignment_run", args=[run.pk]))
+    marks = {
+        (row["nomination"].pk, e["expert_id"]): e["next"]
+        for row in page.context["rows"]
+        for e in row["experts"]
+    }
+    assert marks.pop((first[0], first[1])) == "forbid"
+    assert marks.pop((second[0], second[1])) == "pin"
+    assert set(marks.values()) == {""}
+    html = page.content.decode()
+    assert html.count('value="release"') == 2 + 2  # both rows, and the list of pins and forbids
+    assert "已排除（下次求解）" in html and "已锁定（下次求解）" in html
 
     with django_capture_on_commit_callbacks(execute=True):
         response = officer_client.post(reverse("reviews:assignment_run_execute", args=[run.pk]))

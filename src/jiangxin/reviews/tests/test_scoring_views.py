@@ -15,7 +15,7 @@ from jiangxin.core.models import AuditEvent
 from jiangxin.nominations.models import Evidence, Statement
 from jiangxin.notifications.models import Notification
 from jiangxin.programs.models import Campaign
-from jiangxin.reviews import scoring
+from jiangxin.reviews import scoring, scoring_selectors
 from jiangxin.reviews.models import Conflict, ScoreSheet
 from jiangxin.reviews.scoring_selectors import nominee_code
 from tests.factories import (
@@ -65,6 +65,29 @@ def test_my_reviews_lists_own_assignments_with_status(client, review) -> None:  
     filtered = client.get(reverse("reviews:scoring_mine"), {"status": "submitted"}, **HX)
     text = filtered.content.decode()
     assert nominations[0].number in text and nominations[1].number not in text
+
+
+def test_an_unopened_sheet_shows_no_last_saved_time(client, world, review) -> None:  # type: ignore[no-untyped-def]
+    # Executing an assignment creates empty sheets; only what the expert saved has a time.
+    campaign, nominations, experts, assignments = review
+    for n in nominations:
+        ScoreSheet.objects.get_or_create(assignment=assignments[(n.pk, experts[0].pk)])
+    submit_sheet(assignments[(nominations[0].pk, experts[0].pk)])
+    rows = {
+        row.assignment.nomination_id: row
+        for group in scoring_selectors.my_reviews(experts[0].user)
+        for row in group.rows
+    }
+    assert rows[nominations[0].pk].updated_at is not None
+    assert rows[nominations[1].pk].status == S.NOT_STARTED
+    assert rows[nominations[1].pk].updated_at is None
+    client.force_login(experts[0].user)
+    html = client.get(reverse("reviews:scoring_mine")).content.decode()
+    assert html.count("<time datetime=") == 1
+    ScoreSheet.objects.get_or_create(assignment=assignments[(nominations[0].pk, experts[1].pk)])
+    progress = {p.expert.pk: p for p in scoring_selectors.expert_progress(campaign)}
+    assert progress[experts[0].pk].last_activity is not None
+    assert progress[experts[1].pk].last_activity is None
 
 
 def test_my_reviews_query_count_does_not_grow(client, world, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
@@ -231,6 +254,11 @@ def test_submit_with_problems_keeps_everything_typed(client, review) -> None:  #
     assert "error-summary" in html
     assert f'href="#id_{scoring.comment_field(dims[0].pk)}"' in html
     assert f'href="#id_{scoring.score_field(dims[1].pk)}"' in html
+    # The summary names each dimension once (the field label names it; the message does not).
+    links = re.findall(r'<a href="#id_[^"]+">(.*?)</a>', html, re.S)
+    assert len(links) == 2 and all(sum(link.count(d.name) for d in dims) == 1 for link in links), (
+        links
+    )
     sheet = ScoreSheet.objects.get(assignment=a)
     assert sheet.status == S.DRAFT and sheet.draft[scoring.score_field(dims[1].pk)] == "25"
     assert not sheet.scores.exists()
