@@ -44,7 +44,7 @@ from jiangxin.people.files import content_disposition
 from jiangxin.people.forms import RevealForm
 from jiangxin.programs import selectors as program_selectors
 from jiangxin.programs.models import Campaign, CampaignStaff
-from jiangxin.programs.views import staff_page
+from jiangxin.programs.views import StaffPageText, staff_page
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -427,11 +427,22 @@ def campaign_handlers(request: AuthedHttpRequest, campaign_pk: int) -> HttpRespo
         request,
         campaign,
         duty=CampaignStaff.Duty.OBJECTION_HANDLER,
-        template="notices/handlers.html",
+        text=StaffPageText(
+            title=_("Objection handlers"),
+            intro=_(
+                "The people who handle the objections in %(campaign)s. Only they see who filed "
+                "an objection (each view is recorded in the audit log). They must work for "
+                "%(org)s or an organization under it."
+            ),
+            submit_label=_("Name to handle objections"),
+            remove_confirm=_("Remove %(name)s from the objection handlers?"),
+            named=_("The person was named to handle objections."),
+            removed=_("The person no longer handles objections."),
+            back_url=reverse("notices:list"),
+            back_label=_("Back to the notices"),
+        ),
         back=redirect("notices:handlers", campaign_pk=campaign.pk),
-        named=_("The person was named to handle objections."),
-        removed=_("The person no longer handles objections."),
-        context={"breadcrumbs": [_list_crumb(), {"label": _("Objection handlers")}]},
+        breadcrumbs=[_list_crumb(), {"label": _("Objection handlers")}],
     )
 
 

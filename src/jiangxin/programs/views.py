@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiangxin.accounts import rules as account_rules
 from jiangxin.core.errors import DomainError
 from jiangxin.core.http import AuthedHttpRequest
+from jiangxin.nominations import rules as nomination_rules
 from jiangxin.orgs.models import Organization
 from jiangxin.programs import actions, forms, rules, selectors
 from jiangxin.programs.display import optional_url, param_lines, tier_labels
@@ -632,7 +634,7 @@ def campaign_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "stage_links": _stage_links(request, campaign),
             "format_check_url": optional_url("nominations:format_check", campaign.pk)
             if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.DEPLOYED)
-            and (can_manage or CampaignStaff.objects.filter(campaign=campaign, user=user).exists())
+            and nomination_rules.can_run_format_check(user, campaign)
             else "",
             "export_url": reverse("programs:allocation_export", args=[campaign.pk]),
             "breadcrumbs": [_campaigns_crumb(), {"label": campaign.name}],
@@ -918,21 +920,34 @@ def allocation_export(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
 MAX_CANDIDATES = 100
 
 
+@dataclass(frozen=True)
+class StaffPageText:
+    """What a campaign staff page says for its duty. `intro` may use %(campaign)s and
+    %(org)s, `remove_confirm` %(name)s; `named` and `removed` are shown after a change."""
+
+    title: str
+    intro: str
+    submit_label: str
+    remove_confirm: str
+    named: str
+    removed: str
+    back_url: str
+    back_label: str
+
+
 def staff_page(
     request: AuthedHttpRequest,
     campaign: Campaign,
     *,
     duty: str,
-    template: str,
+    text: StaffPageText,
     back: HttpResponse,
-    named: str,
-    removed: str,
-    context: dict[str, Any],
+    breadcrumbs: list[dict[str, Any]],
 ) -> HttpResponse:
     """The page that names and removes the campaign's staff of one duty (format check here,
     objection handlers in notices): the people named, a search among the users of the issuing
-    organization's tree, and the form. `back` is where a change redirects to; `named` and
-    `removed` the messages shown after it. The caller checks the permission."""
+    organization's tree, and the form. `back` is where a change redirects to. The caller
+    checks the permission."""
     from jiangxin.accounts.models import User
 
     staff = list(
@@ -972,7 +987,7 @@ def staff_page(
                     duty=duty,
                     active=False,
                 )
-                messages.success(request, removed)
+                messages.success(request, text.removed)
                 return back
             if form.is_valid():
                 actions.do_name_campaign_staff(
@@ -981,14 +996,27 @@ def staff_page(
                     user_id=int(form.cleaned_data["user"]),
                     duty=duty,
                 )
-                messages.success(request, named)
+                messages.success(request, text.named)
                 return back
         except DomainError as exc:
             form.add_error(None, exc.message)
     return render(
         request,
-        template,
-        {"campaign": campaign, "staff": staff, "form": form, "q": q, "more": more, **context},
+        "programs/campaign_staff.html",
+        {
+            "campaign": campaign,
+            "rows": [
+                {"staff": s, "confirm": text.remove_confirm % {"name": s.user.username}}
+                for s in staff
+            ],
+            "text": text,
+            "intro": text.intro
+            % {"campaign": campaign.name, "org": campaign.issuing_org.display_name},
+            "form": form,
+            "q": q,
+            "more": more,
+            "breadcrumbs": breadcrumbs,
+        },
     )
 
 
@@ -1000,9 +1028,19 @@ def campaign_staff(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request,
         campaign,
         duty=CampaignStaff.Duty.FORMAT_CHECK,
-        template="programs/campaign_staff.html",
+        text=StaffPageText(
+            title=_("Format check staff"),
+            intro=_(
+                "The people who check the nominations put forward in this campaign. They must "
+                "work for %(org)s or an organization under it."
+            ),
+            submit_label=_("Name to the format check staff"),
+            remove_confirm=_("Remove %(name)s from the format check staff?"),
+            named=_("The person was named to the format check staff."),
+            removed=_("The person was removed from the format check staff."),
+            back_url=reverse("programs:campaign_detail", args=[campaign.pk]),
+            back_label=_("Back to the campaign"),
+        ),
         back=redirect("programs:campaign_staff", pk=campaign.pk),
-        named=_("The person was named to the format check staff."),
-        removed=_("The person was removed from the format check staff."),
-        context={"breadcrumbs": _campaign_crumbs(campaign, _("Format check staff"))},
+        breadcrumbs=_campaign_crumbs(campaign, _("Format check staff")),
     )

@@ -116,9 +116,18 @@ def test_the_officer_names_the_objection_handlers(client, world, approved, offic
     assert CampaignStaff.objects.filter(
         campaign=campaign, user=staff, duty="objection_handler"
     ).exists()
+    page = client.get(url)
+    assert [row["staff"].user for row in page.context["rows"]] == [staff]
+    assert "ruchen" in page.context["rows"][0]["confirm"]
+    assert "异议处理人员" in page.content.decode()
     client.post(url, {"remove": str(staff.pk)})
     assert not CampaignStaff.objects.filter(campaign=campaign, user=staff).exists()
-    client.force_login(world.users["hebei_officer"])
+    # A handler who does not check formats gets no link to the format check.
+    hebei = world.users["hebei_officer"]
+    assert client.post(url, {"user": str(hebei.pk)}).status_code == 302
+    client.force_login(hebei)
+    detail = client.get(reverse("programs:campaign_detail", args=[campaign.pk]))
+    assert detail.status_code == 200 and detail.context["format_check_url"] == ""
     assert client.get(url).status_code == 404
 
 
