@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from jiangxin.accounts.models import Role, RoleGrant, User
+from jiangxin.accounts.models import User
 from jiangxin.core import calendar
 from jiangxin.core.audit import record_event
 from jiangxin.core.collation import stroke_key
@@ -51,6 +51,7 @@ from jiangxin.notices.models import (
 from jiangxin.notifications.actions import notify
 from jiangxin.people.uploads import check_upload
 from jiangxin.programs.models import Campaign, CampaignStaff
+from jiangxin.programs.selectors import program_officers_of
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -189,25 +190,8 @@ def handlers_of(campaign: Campaign) -> list[User]:
     ]
 
 
-def _officers_of(campaign: Campaign) -> list[User]:
-    return [
-        g.user
-        for g in RoleGrant.objects.filter(
-            organization_id=campaign.issuing_org_id,
-            role=Role.PROGRAM_OFFICER,
-            revoked_at__isnull=True,
-        ).select_related("user")
-    ]
-
-
 def _objection_url(objection: Objection) -> str:
     return reverse("notices:objection_detail", args=[objection.pk])
-
-
-def _chinese(text: Any) -> str:
-    """Render a lazy text in the site's language: the public notice is published in Chinese."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(text)
 
 
 def _store_upload(
@@ -597,13 +581,16 @@ def do_unschedule_notice(*, acting_user: User, notice_id: int) -> PublicNotice:
 
 
 def _snapshot(entry: NoticeEntry) -> None:
-    """Copy exactly the consented fields into the public snapshot (everything else blank)."""
+    """Copy exactly the consented fields into the public snapshot (everything else blank).
+    Labels are taken in the site's language: the notice is published in Chinese, whatever
+    language the officer who schedules it reads (`get_gender_display` renders at once)."""
     person = entry.nomination.person
     consented = set(entry.consent_fields)
     entry.public_name = person.name if person and NoticeField.NAME in consented else ""
-    entry.public_gender = (
-        _chinese(person.get_gender_display()) if person and NoticeField.GENDER in consented else ""
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        entry.public_gender = (
+            person.get_gender_display() if person and NoticeField.GENDER in consented else ""
+        )
     entry.public_unit = (person.employer.name if person and NoticeField.UNIT in consented else "")[
         :200
     ]
@@ -946,7 +933,7 @@ def do_file_objection(*, draft_id: int, now: dt.datetime | None = None) -> tuple
     )
     campaign = notice.campaign
     notify(
-        handlers_of(campaign) or _officers_of(campaign),
+        handlers_of(campaign) or program_officers_of(campaign),
         "objection.received",
         params={
             "receipt": objection.receipt_number,
@@ -1262,7 +1249,7 @@ def do_conclude_objection(
     )
     if conclusion == Objection.Conclusion.FOUNDED:
         notify(
-            [u for u in _officers_of(objection.notice.campaign) if u.pk != acting_user.pk],
+            [u for u in program_officers_of(objection.notice.campaign) if u.pk != acting_user.pk],
             "objection.founded",
             params={
                 "receipt": objection.receipt_number,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jiangxin.core import calendar
 from jiangxin.core.collation import stroke_key
@@ -108,7 +108,8 @@ def test_a_nominee_is_published_with_the_consented_fields_only(world, approved, 
     )
     for entry in notice.entries.all():
         actions.do_approve_summary(acting_user=officer, entry_id=entry.pk, text="二十年攻关。")
-    actions.do_schedule_notice(acting_user=officer, notice_id=notice.pk)
+    with translation.override("en"):  # an officer reading English: the notice stays Chinese
+        actions.do_schedule_notice(acting_user=officer, notice_id=notice.pk)
     entry = NoticeEntry.objects.get(notice=notice, nomination=withheld)
     assert (entry.public_name, entry.public_unit) == ("张建华", "石家庄钢铁有限责任公司")
     assert (entry.public_gender, entry.public_occupation, entry.public_summary) == ("", "", "")
