@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 
 from jiangxin.accounts import rules as account_rules
-from jiangxin.accounts.models import Role
+from jiangxin.accounts.models import Role, RoleGrant
 from jiangxin.programs import rules
 from jiangxin.programs.models import Campaign, PolicyVersion, QuotaAllocation
 
@@ -108,3 +108,16 @@ def forwarded_counts(campaign: Campaign, orgs: list[Organization]) -> dict[int, 
             ):
                 counts[org.pk] += group["n"]
     return counts
+
+
+def program_officers_of(campaign: Campaign) -> list[User]:
+    """The program officers of the campaign's issuing organization (whom its review and
+    notice events are told to)."""
+    return [
+        g.user
+        for g in RoleGrant.objects.filter(
+            organization_id=campaign.issuing_org_id,
+            role=Role.PROGRAM_OFFICER,
+            revoked_at__isnull=True,
+        ).select_related("user")
+    ]

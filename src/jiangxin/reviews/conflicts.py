@@ -60,6 +60,7 @@ from jiangxin.notifications.actions import notify
 from jiangxin.orgs.models import Organization
 from jiangxin.people.models import Apprentice, WorkPeriod
 from jiangxin.programs.models import Campaign
+from jiangxin.programs.selectors import program_officers_of
 from jiangxin.reviews import rules
 from jiangxin.reviews.models import (
     Assignment,
@@ -72,7 +73,6 @@ from jiangxin.reviews.pool import (
     OPEN_INVITATION,
     REACHED_STATUSES,
     REVIEWED_STATUSES,
-    _officers_of,
 )
 from jiangxin.reviews.selectors import expert_profile_of, experts_visible_to
 
@@ -494,7 +494,7 @@ def _declare(
         campaign=campaign, expert=expert, nomination=nomination, status=Assignment.Status.ACTIVE
     ).exists():
         notify(
-            _officers_of(campaign),
+            program_officers_of(campaign),
             "review.conflict_on_assignment",
             params={
                 "campaign": campaign.name,
@@ -677,7 +677,7 @@ def do_request_avoidance(
         },
     )
     notify(
-        _officers_of(campaign),
+        program_officers_of(campaign),
         "review.avoidance_requested",
         params={
             "campaign": campaign.name,

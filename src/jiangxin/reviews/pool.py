@@ -63,6 +63,7 @@ from jiangxin.notifications.models import Notification
 from jiangxin.orgs.models import Organization
 from jiangxin.programs.models import Campaign, Tier
 from jiangxin.programs.rules import ISSUER_KINDS
+from jiangxin.programs.selectors import program_officers_of
 from jiangxin.reviews import rules
 from jiangxin.reviews.models import Assignment, ExpertEmployment, ExpertProfile, Invitation
 from jiangxin.reviews.selectors import experts_visible_to
@@ -551,17 +552,6 @@ def _send_link(invitation: Invitation, token: str, kind: str) -> None:
         transaction.on_commit(partial(_email_link, user.email, kind, params, link))
 
 
-def _officers_of(campaign: Campaign) -> list[User]:
-    return [
-        g.user
-        for g in RoleGrant.objects.filter(
-            organization_id=campaign.issuing_org_id,
-            role=Role.PROGRAM_OFFICER,
-            revoked_at__isnull=True,
-        ).select_related("user")
-    ]
-
-
 def _lock_campaign(acting_user: User, campaign_id: int) -> Campaign:
     campaign = (
         Campaign.objects.select_for_update(of=("self",))
@@ -889,7 +879,7 @@ def needs_password(user: User) -> bool:
 
 def _tell_officers(invitation: Invitation, kind: str, **extra: Any) -> None:
     campaign = invitation.campaign
-    recipients = _officers_of(campaign)
+    recipients = program_officers_of(campaign)
     if invitation.invited_by_id and invitation.invited_by not in recipients:
         recipients.append(invitation.invited_by)  # type: ignore[arg-type]
     notify(

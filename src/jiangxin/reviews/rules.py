@@ -150,8 +150,9 @@ def can_approve_final(user: AnyUser, campaign: Campaign, approved: bool) -> bool
 
 # --- Online review: scoring (网审) ---------------------------------------------------------------
 
-#: Campaign statuses from the online review on: their review pages exist.
-REVIEWED_STATUSES = (
+#: Campaign statuses from the online review on: their review pages exist, and their
+#: assignments stay visible to the officers (read-only after the online review).
+CAMPAIGN_REVIEWED_STATUSES = (
     "online_review",
     "panel_meeting",
     "final_approval",
@@ -200,18 +201,6 @@ def can_close_online_review(user: AnyUser, campaign: Campaign) -> bool:
 
 # --- Online review: assignment of experts (网审) -------------------------------------------------
 
-#: Campaign statuses whose assignments an officer may still look at (read-only after the
-#: online review).
-ASSIGNMENT_VISIBLE_STATUSES = (
-    "online_review",
-    "panel_meeting",
-    "final_approval",
-    "public_notice",
-    "published",
-    "cultivating",
-    "closed",
-)
-
 
 def can_list_assignments(user: AnyUser) -> bool:
     """Who has the list of campaigns to assign experts in (program officers)."""
@@ -219,7 +208,7 @@ def can_list_assignments(user: AnyUser) -> bool:
 
 
 def can_view_assignment(user: AnyUser, campaign: Campaign) -> bool:
-    return campaign.status in ASSIGNMENT_VISIBLE_STATUSES and can_manage_review(user, campaign)
+    return campaign.status in CAMPAIGN_REVIEWED_STATUSES and can_manage_review(user, campaign)
 
 
 def can_assign_experts(user: AnyUser, campaign: Campaign) -> bool:

@@ -115,7 +115,7 @@ def assignment_index(request: AuthedHttpRequest) -> HttpResponse:
     campaigns = [
         c
         for c in program_selectors.campaigns_visible_to(request.user)
-        .filter(status__in=rules.ASSIGNMENT_VISIBLE_STATUSES)
+        .filter(status__in=rules.CAMPAIGN_REVIEWED_STATUSES)
         .select_related("issuing_org")
         .annotate(
             waiting=_count(

@@ -341,7 +341,7 @@ def scoring_campaigns(request: AuthedHttpRequest) -> HttpResponse:
     campaigns = [
         c
         for c in program_selectors.campaigns_visible_to(request.user)
-        .filter(status__in=rules.REVIEWED_STATUSES)
+        .filter(status__in=rules.CAMPAIGN_REVIEWED_STATUSES)
         .select_related("issuing_org")
         .annotate(
             assigned=Count("assignments", filter=active),

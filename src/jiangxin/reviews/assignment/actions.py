@@ -36,6 +36,7 @@ from jiangxin.core.masking import mask_numbers_in
 from jiangxin.nominations.models import Nomination, NominationEvent
 from jiangxin.notifications.actions import notify
 from jiangxin.programs.models import Campaign
+from jiangxin.programs.selectors import program_officers_of
 from jiangxin.reviews import rules
 from jiangxin.reviews.assignment import problem as problem_mod
 from jiangxin.reviews.assignment import solver
@@ -48,7 +49,6 @@ from jiangxin.reviews.models import (
     Invitation,
     ScoreSheet,
 )
-from jiangxin.reviews.pool import _officers_of  # the campaign's program officers
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -819,7 +819,7 @@ def do_recuse_assignment(*, acting_user: User, assignment_id: int, reason: str) 
     )
     if is_own:
         notify(
-            _officers_of(campaign),
+            program_officers_of(campaign),
             "review.recused",
             params={
                 "campaign": campaign.name,
